@@ -1,0 +1,201 @@
+"""The command line on good and bad input: exit codes, clear one-line messages, files untouched."""
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tmtui.cli import main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "m.toml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---- new ---------------------------------------------------------------------------------------------------
+
+
+def test_new_writes_a_starter_that_checks_clean_and_refuses_to_overwrite(tmp_path, capsys):
+    path = tmp_path / "threatmodel.toml"
+    code, out, _ = run(capsys, "new", str(path), "--name", 'Shop "Deluxe" \\ \u00e9')
+    assert code == 0 and "Wrote" in out
+    text = path.read_text()
+    assert "What could go wrong?" in text and "# " in text
+    assert tomllib.loads(text)["system"]["name"] == 'Shop "Deluxe" \\ \u00e9'
+    assert run(capsys, "check", str(path))[0] == 0
+    before = path.read_bytes()
+    code, _, err = run(capsys, "new", str(path))
+    assert code == 2 and "already exists" in err
+    assert path.read_bytes() == before
+
+
+# ---- check -------------------------------------------------------------------------------------------------
+
+
+def test_check_passes_a_clean_model(commented_file, capsys):
+    code, out, err = run(capsys, "check", str(commented_file))
+    assert (code, out) == (0, "")
+    assert "0 errors, 0 warnings" in err
+
+
+def test_check_reports_syntax_errors_with_line_and_column(tmp_path, capsys):
+    path = write(tmp_path, 'schema = 1\n[system]\nname = "unterminated\n')
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 1
+    assert out.startswith(f"{path}:3:")
+    assert "error: TOML syntax" in out
+    assert path.read_bytes() == before
+
+
+def test_check_refuses_a_schema_from_the_future(tmp_path, capsys):
+    path = write(tmp_path, "schema = 9\n")
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 2
+    assert "schema 9" in err and "upgrade tmtui" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+        (b"name = '\xff\xfe'\n", "not UTF-8"),
+    ],
+)
+def test_check_refuses_garbage_with_one_line(tmp_path, capsys, content, message):
+    path = write(tmp_path, content)
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 2 and message in err and "Traceback" not in err
+    assert path.read_bytes() == content
+
+
+def test_check_on_a_missing_file_or_a_folder(tmp_path, capsys):
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.toml"))
+    assert code == 2 and "no such file" in err
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2 and "folder" in err
+
+
+def test_check_reports_dangling_duplicate_and_bad_values_on_their_lines(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        '[[components]]\nid = "C1"\nname = "Web"\nkind = "server"\n\n'
+        '[[components]]\nid = "C1"\nname = "Again"\n\n'
+        '[[threats]]\nid = "T1"\ntitle = "x"\ntargets = ["C9"]\nlikelihood = "sometimes"\n',
+    )
+    code, out, err = run(capsys, "check", str(path))
+    assert code == 1
+    lines = out.splitlines()
+    assert f"{path}:4: error: C1.kind: kind 'server' is not one of process, store, external" in lines
+    assert f"{path}:2: error: C1.id: duplicate id C1" in lines
+    assert f"{path}:7: error: C1.id: duplicate id C1" in lines
+    assert any(line.startswith(f"{path}:13: error: T1.targets: targets names C9") for line in lines)
+    assert any(line.startswith(f"{path}:14: error: T1.likelihood:") for line in lines)
+    assert "5 errors" in err
+
+
+def test_warnings_pass_unless_strict(tmp_path, capsys):
+    path = write(tmp_path, '[[threats]]\nid = "T1"\ntitle = "x"\nstatus = "mitigated"\n')
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 0 and "warning: T1.status" in out
+    assert run(capsys, "check", str(path), "--strict")[0] == 1
+
+
+def test_fail_on_fails_for_open_threats_at_or_above_the_risk(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        '[[threats]]\nid = "T1"\ntitle = "a"\nlikelihood = "medium"\nseverity = "high"\n\n'
+        '[[threats]]\nid = "T2"\ntitle = "b"\nlikelihood = "high"\nseverity = "high"\nstatus = "accepted"\n',
+    )
+    code, out, _ = run(capsys, "check", str(path), "--fail-on", "high")
+    assert code == 1 and "T1: open threat with high risk" in out and "T2" not in out
+    assert run(capsys, "check", str(path), "--fail-on", "critical")[0] == 0
+
+
+def test_fail_on_refuses_an_unknown_risk(commented_file, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", str(commented_file), "--fail-on", "severe"])
+    assert exit_info.value.code == 2
+    assert "expected one of note, low, medium, high, critical" in capsys.readouterr().err
+
+
+# ---- export ------------------------------------------------------------------------------------------------
+
+
+def test_export_markdown_to_stdout_and_json_to_a_file(commented_file, tmp_path, capsys):
+    code, out, _ = run(capsys, "export", str(commented_file))
+    assert code == 0 and out.startswith("# Threat model: Shop\n")
+    target = tmp_path / "report.json"
+    code, _, err = run(capsys, "export", str(commented_file), "--format", "json", "-o", str(target))
+    assert code == 0 and "Wrote" in err
+    assert '"risk": "critical"' in target.read_text()
+
+
+def test_export_of_a_broken_file_is_one_line_and_writes_nothing(tmp_path, capsys):
+    path = write(tmp_path, "[system\n")
+    target = tmp_path / "out.md"
+    code, out, err = run(capsys, "export", str(path), "-o", str(target))
+    assert code == 2 and f"{path}:1:" in err and out == ""
+    assert not target.exists()
+
+
+# ---- start-up ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "export"])
+def test_commands_that_do_not_open_the_app_import_neither_textual_nor_tomlkit(commented_file, command):
+    probe = (
+        "import sys\n"
+        "from tmtui.cli import main\n"
+        f"main([{command!r}, {str(commented_file)!r}])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tomlkit'))\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert "HEAVY=" in result.stderr
+    assert result.stderr.rsplit("HEAVY=", 1)[1] == ""
+
+
+def test_python_dash_m_runs_the_command_line(commented_file):
+    result = subprocess.run(
+        [sys.executable, "-m", "tmtui", "check", str(commented_file)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_demo_copies_the_bundled_model_into_the_data_folder_and_keeps_the_users_copy():
+    from tmtui.cli import demo_path
+    from tmtui.paths import bundled
+
+    path = demo_path()
+    assert path.read_bytes() == bundled("demo.toml")
+    path.write_text(path.read_text() + "\n# mine\n")
+    assert demo_path().read_text().endswith("# mine\n")
+    assert demo_path(reset=True).read_bytes() == bundled("demo.toml")
+
+
+def test_the_bundled_demo_checks_clean_and_uses_every_record_type(capsys):
+    from tmtui.cli import demo_path
+    from tmtui.model import RECORD_TYPES, ThreatStatus
+
+    path = demo_path()
+    code, out, _ = run(capsys, "check", str(path), "--strict")
+    assert (code, out) == (0, "")
+    data = tomllib.loads(path.read_text())
+    assert all(data.get(t.KIND) for t in RECORD_TYPES)
+    statuses = {t.get("status") for t in data["threats"]}
+    assert {ThreatStatus.OPEN, ThreatStatus.MITIGATED, ThreatStatus.ACCEPTED} <= statuses

@@ -1,0 +1,213 @@
+"""Each kind of edit on a heavily commented file, checked as a diff: only the intended lines change."""
+
+import datetime as dt
+import difflib
+import tomllib
+
+import pytest
+
+from tmtui.document.edit import ChangedOnDiskError, Document, DocumentError, RecordNotFoundError
+
+
+def diff(before: str, after: str) -> list[str]:
+    """The changed lines, each with its + or - sign."""
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+@pytest.fixture
+def document(commented_text: str) -> Document:
+    return Document.from_text(commented_text)
+
+
+def test_setting_a_string_keeps_its_literal_style_and_trailing_comment(document, commented_text):
+    document.set_field("A1", "name", "Orders and carts")
+    assert diff(commented_text, document.text()) == [
+        "-name = 'Orders'  # literal string",
+        "+name = 'Orders and carts'  # literal string",
+    ]
+
+
+def test_a_value_the_literal_style_cannot_hold_falls_back_to_a_basic_string(document, commented_text):
+    document.set_field("A1", "name", "Bob's orders")
+    assert diff(commented_text, document.text()) == [
+        "-name = 'Orders'  # literal string",
+        '+name = "Bob\'s orders"  # literal string',
+    ]
+
+
+def test_multiline_text_keeps_the_multiline_style(document, commented_text):
+    document.set_field("T1", "notes", "First.\nSecond.\nThird.")
+    assert diff(commented_text, document.text()) == [
+        "-Line one.",
+        '-Line two."""',
+        "+First.",
+        "+Second.",
+        '+Third."""',
+    ]
+
+
+def test_a_list_of_ids_is_edited_in_place_so_its_comments_stay(document, commented_text):
+    document.set_field("C1", "assets", ["A1"])
+    assert diff(commented_text, document.text()) == ['-  "A2",']
+    document.set_field("C1", "assets", ["A1", "A2"])
+    assert document.text() == commented_text
+
+
+def test_a_new_key_lands_after_the_last_key_not_after_the_glued_comment(document, commented_text):
+    document.set_field("T2", "likelihood", "low")
+    after = document.text()
+    assert diff(commented_text, after) == ['+likelihood = "low"']
+    assert '# the database\nstatus = "open"\nlikelihood = "low"\n# glued to T2\n' in after
+
+
+def test_removing_a_key_touches_only_its_line(document, commented_text):
+    document.set_field("A2", "sensitivity", None)
+    assert diff(commented_text, document.text()) == ['-sensitivity = "high"']
+    assert document.set_field("A2", "sensitivity", None) is False
+
+
+def test_setting_the_same_value_changes_nothing(document, commented_text):
+    assert document.set_field("T1", "title", "SQL injection") is False
+    assert document.dirty is False
+    assert document.text() == commented_text
+
+
+def test_system_fields_and_dates_and_booleans(document, commented_text):
+    document.set_field("system", "name", "Shop 2")
+    document.set_field("R1", "date", dt.date(2026, 2, 3))
+    assert diff(commented_text, document.text()) == [
+        '-name = "Shop"  # the shop',
+        '+name = "Shop 2"  # the shop',
+        "-date = 2026-01-02",
+        "+date = 2026-02-03",
+    ]
+
+
+def test_a_new_key_in_a_record_with_a_sub_table_goes_before_the_sub_table(document):
+    document.set_field("R1", "notes", "went well")
+    assert 'date = 2026-01-02\nnotes = "went well"\n[reviews.metrics]  # snapshot' in document.text()
+    assert tomllib.loads(document.text())["reviews"][0]["metrics"] == {"threats": 3, "open": 3}
+
+
+def test_the_metrics_sub_table_is_updated_key_by_key(document, commented_text):
+    document.set_field("R1", "metrics", {"threats": 4, "open": 3})
+    assert diff(commented_text, document.text()) == ["-threats = 3", "+threats = 4"]
+
+
+def test_deleting_a_record_takes_its_own_comment_and_leaves_the_next_ones(document, commented_text):
+    document.delete_record("T2")
+    changed = diff(commented_text, document.text())
+    assert changed == [
+        "-# Comment about T2",
+        "-[[threats]]",
+        '-id = "T2"',
+        '-title = "Password dump"',
+        '-targets = ["C2"]  # the database',
+        '-status = "open"',
+        "-# glued to T2",
+        "-",
+    ]
+    assert '\n\n# Comment about T3\n[[threats]]\nid = "T3"' in document.text()
+
+
+def test_deleting_the_first_record_of_a_section_keeps_the_section_banner(document):
+    document.delete_record("T1")
+    text = document.text()
+    assert "# Comment about T1" not in text
+    assert '# ---- Threats ----\n\n# Comment about T2\n[[threats]]\nid = "T2"' in text
+
+
+def test_deleting_the_last_record_of_a_kind_removes_the_table_but_keeps_the_banner(document):
+    document.delete_record("M1")
+    text = document.text()
+    assert "[[mitigations]]" not in text and "# Comment about M1" not in text
+    assert "# ---- Mitigations ----\n" in text
+    assert "mitigations" not in tomllib.loads(text)
+
+
+def test_deleting_a_record_with_a_sub_table_takes_the_sub_table(document):
+    document.delete_record("R1")
+    text = document.text()
+    assert "[reviews.metrics]" not in text and "reviews" not in tomllib.loads(text)
+    assert text.endswith("# Trailing comment at the end of the file.\n")
+
+
+def test_a_new_record_lands_after_the_last_of_its_kind_before_the_next_banner(document):
+    new_id = document.add_record("threats", {"title": "Session fixation", "stride": ["spoofing"]})
+    assert new_id == "T4"
+    text = document.text()
+    expected = (
+        '[[threats]]\nid = "T3"\ntitle = "Brute force"\ntargets = ["C1"]\n\n'
+        '[[threats]]\nid = "T4"\ntitle = "Session fixation"\nstride = ["spoofing"]\n\n'
+        "# ---- Mitigations ----\n"
+    )
+    assert expected in text
+
+
+def test_a_new_kind_of_record_is_appended_as_a_new_array(document):
+    assert document.add_record("stories", {"text": "As a buyer"}) == "US1"
+    assert tomllib.loads(document.text())["stories"] == [{"id": "US1", "text": "As a buyer"}]
+
+
+def test_deleted_ids_are_not_given_again(document):
+    document.delete_record("T3")
+    assert document.add_record("threats", {"title": "x"}) == "T4"
+
+
+def test_moving_a_record_carries_its_own_comment(document):
+    document.move_record("T3", 0)
+    text = document.text()
+    assert '# ---- Threats ----\n\n# Comment about T3\n[[threats]]\nid = "T3"' in text
+    assert [t["id"] for t in tomllib.loads(text)["threats"]] == ["T3", "T1", "T2"]
+    assert '# Comment about T1\n[[threats]]\nid = "T1"' in text
+
+
+def test_edits_on_unknown_records_and_ids_are_refused(document):
+    with pytest.raises(RecordNotFoundError):
+        document.set_field("T99", "title", "x")
+    with pytest.raises(DocumentError):
+        document.set_field("T1", "id", "T7")
+    with pytest.raises(DocumentError):
+        document.add_record("gremlins")
+
+
+def test_unknown_keys_are_never_touched(document):
+    document.set_field("A2", "name", "Hashes")
+    assert 'x-owner = "team-a"  # a key tmtui does not know' in document.text()
+    assert document.model.assets[1].extra == {"x-owner": "team-a"}
+
+
+def test_save_writes_atomically_and_keeps_the_mode(commented_file):
+    commented_file.chmod(0o640)
+    document = Document.open(commented_file)
+    document.set_field("T1", "status", "mitigated")
+    assert document.save() is True
+    assert commented_file.stat().st_mode & 0o777 == 0o640
+    assert 'status = "mitigated"' in commented_file.read_text()
+    assert [p.name for p in commented_file.parent.iterdir()] == [commented_file.name]
+
+
+def test_save_refuses_to_overwrite_a_change_it_has_not_seen(commented_file):
+    document = Document.open(commented_file)
+    document.set_field("T1", "status", "mitigated")
+    commented_file.write_text(commented_file.read_text() + "\n# someone else\n")
+    before = commented_file.read_bytes()
+    with pytest.raises(ChangedOnDiskError, match="changed on disk"):
+        document.save()
+    assert commented_file.read_bytes() == before
+    assert [p.name for p in commented_file.parent.iterdir()] == [commented_file.name]
+
+
+def test_save_refuses_output_that_would_not_read_back_as_intended(commented_file, monkeypatch):
+    document = Document.open(commented_file)
+    document.set_field("T1", "title", "changed")
+    before = commented_file.read_bytes()
+    # Simulate a tomlkit bug: the rendered text says something other than the edit intended.
+    monkeypatch.setattr(document, "text", lambda: before.decode().replace("SQL injection", "wrong"))
+    with pytest.raises(DocumentError, match="would not read back"):
+        document.save()
+    assert commented_file.read_bytes() == before

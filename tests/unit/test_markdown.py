@@ -1,0 +1,130 @@
+"""The Markdown report: structure a team can read, and model text that can never inject markup."""
+
+import tomllib
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from tmtui.exchange.escape import cell, inline, mermaid_label
+from tmtui.exchange.json_export import to_json
+from tmtui.exchange.markdown import threat_sentence, to_markdown
+from tmtui.model import Threat, model_from_data
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+md = MarkdownIt("commonmark").enable("table")
+
+
+def model_of(text: str):
+    return model_from_data(tomllib.loads(text))[0]
+
+
+def tokens_of(markdown: str):
+    return md.parse(markdown)
+
+
+def test_the_report_has_the_four_questions_as_sections(commented_text):
+    report = to_markdown(model_of(commented_text))
+    headings = [
+        t.content
+        for t in md.parse(report)
+        if t.type == "inline" and t.map and report.splitlines()[t.map[0]].startswith("## ")
+    ]
+    assert headings == [
+        "1. What are we building?",
+        "2. What could go wrong?",
+        "3. What are we going to do about it?",
+        "4. How well did we do?",
+    ]
+
+
+def test_threats_are_sorted_by_risk_with_their_mitigations(commented_text):
+    report = to_markdown(model_of(commented_text))
+    section = report.split("## 2. What could go wrong?")[1].split("## 3.")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| T")]
+    assert [r.split(" | ")[0] for r in rows] == ["| T1", "| T2", "| T3"]
+    assert rows[0].split(" | ")[4:7] == ["critical", "open", "M1 |"]
+
+
+def test_the_flow_diagram_has_a_subgraph_per_boundary():
+    model = model_of(
+        '[[boundaries]]\nid = "B1"\nname = "DMZ"\n'
+        '[[components]]\nid = "C1"\nname = "Web"\nboundary = "B1"\n'
+        '[[components]]\nid = "C2"\nname = "DB"\nkind = "store"\n'
+        '[[flows]]\nid = "F1"\nfrom = "C1"\nto = "C2"\nlabel = "SQL"\nprotocol = "tcp"\n'
+    )
+    report = to_markdown(model)
+    diagram = report.split("```mermaid\n")[1].split("```")[0]
+    assert diagram.splitlines() == [
+        "flowchart LR",
+        '  subgraph B1["DMZ"]',
+        '    C1(["Web"])',
+        "  end",
+        '  C2[("DB")]',
+        '  C1 -->|"SQL (tcp)"| C2',
+    ]
+
+
+HOSTILE = "Evil | <script>alert(1)</script> **bold** [link](http://x) \x1b[31mred\x1b[0m \u202etxet\n# heading"
+
+
+def test_hostile_text_is_escaped_everywhere_it_lands():
+    title = HOSTILE.replace("\n", " ")
+    model = model_of(
+        "[system]\n"
+        f"name = {tomllib_string(title)}\n"
+        f"description = {tomllib_string(HOSTILE)}\n"
+        "[[components]]\n"
+        'id = "C1"\n'
+        f"name = {tomllib_string(title)}\n"
+        "[[threats]]\n"
+        'id = "T1"\n'
+        f"title = {tomllib_string(title)}\n"
+        f"notes = {tomllib_string(HOSTILE)}\n"
+        'targets = ["C1"]\n'
+    )
+    report = to_markdown(model)
+    assert "\x1b" not in report and "\u202e" not in report
+    html = md.render(report)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<strong>bold</strong>" not in html and "**bold**" in html
+    assert "<a href" not in html and "[link](http://x)" in html
+    assert "<h1>heading</h1>" not in html
+    # the | in the title is escaped, so the threat's row has as many cells as the header
+    table = report.split("## 2. What could go wrong?")[1].split("\n\n")[1]
+    tokens = md.parse(table)
+    headers = [t for t in tokens if t.type == "th_open"]
+    cells = [t for t in tokens if t.type == "td_open"]
+    assert len(cells) == len(headers) == 5
+    title_cell = [t for t in tokens if t.type == "inline"][6]
+    shown = "".join(child.content for child in title_cell.children if child.type == "text")
+    assert shown.startswith("Evil | <script>alert(1)</script> **bold** [link](http://x) [31mred")
+
+
+def tomllib_string(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def test_escape_helpers():
+    assert inline("a*b_c") == "a\\*b\\_c"
+    assert cell("one\ntwo | three") == "one<br>two \\| three"
+    assert mermaid_label('say "hi" <b>') == "say #quot;hi#quot; #lt;b#gt;"
+
+
+def test_threat_sentence_follows_the_grammar():
+    threat = Threat(
+        id="T1", title="x", source="An attacker", prerequisites="with a key", action="refund", impact="loss."
+    )
+    assert threat_sentence(threat) == "An attacker with a key can refund, which leads to loss."
+    assert threat_sentence(Threat(id="T2", title="y")) == ""
+
+
+def test_json_export_has_risk_and_metrics(commented_text):
+    import json
+
+    data = json.loads(to_json(model_of(commented_text)))
+    assert data["threats"][0]["risk"] == "critical"
+    assert data["metrics"]["threats"] == 3
+    assert data["reviews"][0]["date"] == "2026-01-02"
+    assert data["assets"][1]["x-owner"] == "team-a"

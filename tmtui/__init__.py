@@ -1,0 +1,3 @@
+"""tmtui: a terminal workbench for threat modeling."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,203 @@
+"""The command line. Commands that do not open the app import neither Textual nor tomlkit, so they start fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tmtui import __version__
+from tmtui.document import UnreadableError, read_model
+from tmtui.document.read import Loaded
+from tmtui.document.save import write_atomically
+from tmtui.model import Risk, parse_risk, risk_of
+from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
+
+COMMANDS = ("new", "check", "export", "demo")
+EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A command that cannot go on: one clear line for stderr, and its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_UNREADABLE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tmtui",
+        description="A terminal workbench for threat modeling. `tmtui [PATH]` opens the app on a model file.",
+        epilog="Run `tmtui COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"tmtui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    new = commands.add_parser("new", help="write a commented starter model")
+    new.add_argument("path", type=Path, metavar="PATH")
+    new.add_argument("--name", default="My system", help="the system's name (default: %(default)s)")
+
+    check = commands.add_parser("check", help="validate a model; exit 1 on errors (for CI)")
+    check.add_argument("path", type=Path, metavar="PATH")
+    check.add_argument(
+        "--fail-on",
+        metavar="RISK",
+        type=_risk_argument,
+        help="also fail when an open threat has this risk or above (note, low, medium, high, critical)",
+    )
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    export = commands.add_parser("export", help="write the report (Markdown or JSON)")
+    export.add_argument("path", type=Path, metavar="PATH")
+    export.add_argument("-o", "--output", type=Path, metavar="OUT", help="file to write (default: stdout)")
+    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+    demo = commands.add_parser("demo", help="open the bundled example model (a copy in your data folder)")
+    demo.add_argument("--reset", action="store_true", help="replace your copy of the demo with a fresh one")
+    return parser
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tmtui", add_help=False)
+    parser.add_argument("path", type=Path, nargs="?", default=Path(DEFAULT_MODEL))
+    return parser
+
+
+def _risk_argument(text: str) -> Risk:
+    try:
+        return parse_risk(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and (args[0] in COMMANDS or args[0].startswith("-")):
+            options = _parser().parse_args(args)
+            return _run(options)
+        return open_app(_open_parser().parse_args(args).path)
+    except CommandError as error:
+        print(f"tmtui: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(options: argparse.Namespace) -> int:
+    if options.command == "new":
+        return cmd_new(options.path, options.name)
+    if options.command == "check":
+        return cmd_check(options.path, options.fail_on, options.strict)
+    if options.command == "export":
+        return cmd_export(options.path, options.output, options.format)
+    if options.command == "demo":
+        return open_app(demo_path(reset=options.reset))
+    _parser().print_help()
+    return EXIT_OK
+
+
+# ---- new ---------------------------------------------------------------------------------------------------
+
+
+def starter_text(name: str) -> str:
+    # A JSON string is a valid TOML basic string, so the name needs no TOML library to be written safely.
+    return bundled("starter.toml").decode("utf-8").replace("__NAME__", json.dumps(name, ensure_ascii=False))
+
+
+def cmd_new(path: Path, name: str) -> int:
+    if path.exists():
+        raise CommandError(f"{path}: already exists; not overwritten")
+    if not path.parent.exists():
+        raise CommandError(f"{path.parent}: no such folder")
+    try:
+        write_atomically(path, starter_text(name).encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"{path}: {error.strerror or error}") from None
+    print(f"Wrote {path}. Open it with: tmtui {path}")
+    return EXIT_OK
+
+
+# ---- check -------------------------------------------------------------------------------------------------
+
+
+def _load(path: Path) -> Loaded:
+    try:
+        return read_model(path)
+    except UnreadableError as error:
+        raise CommandError(str(error)) from None
+
+
+def cmd_check(path: Path, fail_on: Risk | None, strict: bool) -> int:
+    loaded = _load(path)
+    for finding in loaded.findings:
+        where = f"{path}:{finding.line}" if finding.line else str(path)
+        if finding.column:
+            where += f":{finding.column}"
+        about = f"{finding.where()}: " if finding.where() else ""
+        print(f"{where}: {finding.severity}: {about}{finding.message}")
+    hits = []
+    if fail_on is not None and loaded.model is not None:
+        hits = [t for t in loaded.model.threats if t.effective_status == "open" and risk_of(t).rank >= fail_on.rank]
+        for threat in hits:
+            print(f"{path}: error: {threat.id}: open threat with {risk_of(threat)} risk (--fail-on {fail_on})")
+    errors, warnings = len(loaded.errors), len(loaded.warnings)
+    summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if fail_on is not None:
+        summary += f", {len(hits)} open threat{'s' * (len(hits) != 1)} at {fail_on} risk or above"
+    print(summary, file=sys.stderr)
+    failed = errors or hits or (strict and warnings)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# ---- export ------------------------------------------------------------------------------------------------
+
+
+def render_report(loaded: Loaded, path: Path, fmt: str) -> str:
+    if loaded.model is None:
+        finding = loaded.findings[0]
+        raise CommandError(f"{path}:{finding.line}:{finding.column}: {finding.message}")
+    if fmt == "json":
+        from tmtui.exchange.json_export import to_json
+
+        return to_json(loaded.model)
+    from tmtui.exchange.markdown import to_markdown
+
+    return to_markdown(loaded.model)
+
+
+def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
+    report = render_report(_load(path), path, fmt)
+    if output is None:
+        sys.stdout.write(report)
+        return EXIT_OK
+    try:
+        write_atomically(output, report.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"{output}: {error.strerror or error}") from None
+    print(f"Wrote {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---- demo and the app --------------------------------------------------------------------------------------
+
+
+def demo_path(reset: bool = False) -> Path:
+    """The user's copy of the demo model, made from the bundled one when missing (or asked to reset)."""
+    target = data_dir() / "demo.toml"
+    if reset or not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, bundled("demo.toml"))
+        except OSError as error:
+            raise CommandError(f"{target}: {error.strerror or error}") from None
+    return target
+
+
+def open_app(path: Path) -> int:
+    from tmtui.tui.app import run_app
+
+    return run_app(path)

@@ -1,0 +1,509 @@
+"""The editable document: a tomlkit tree that keeps every comment and style, edited by record id and key.
+
+Beside the tree the document keeps a plain copy of the data (`data`), changed by the same edits. A save
+renders the tree, reads the result back with `tomllib` and refuses to write unless it equals that copy, so a
+tomlkit bug can never put wrong data on disk.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.exceptions import InvalidStringError, TOMLKitError
+from tomlkit.items import AoT, Array, Item, String, StringType, Table, Trivia
+from tomlkit.toml_document import TOMLDocument
+
+from tmtui.document.comments import append_trivia, header_tables, rehome_comments, split_indent, take_tail
+from tmtui.document.locate import index_lines
+from tmtui.document.read import parse_data
+from tmtui.document.save import write_atomically
+from tmtui.document.source import (
+    Source,
+    UnreadableError,
+    content_hash,
+    decode,
+    read_source,
+)
+from tmtui.model import (
+    RECORD_TYPE_BY_KIND,
+    RECORD_TYPES,
+    Finding,
+    Model,
+    SchemaTooNewError,
+    model_from_data,
+    next_id,
+    split_id,
+    validate,
+)
+
+SYSTEM = "system"
+
+
+class DocumentError(Exception):
+    """An edit or save that cannot be done; the message says why in words a person understands."""
+
+
+class ModelSyntaxError(DocumentError):
+    """The file is not valid TOML. `finding` holds the line and column."""
+
+    def __init__(self, path: Path | None, finding: Finding) -> None:
+        self.path = path
+        self.finding = finding
+        super().__init__(f"{path or '<text>'}:{finding.line}:{finding.column}: {finding.message}")
+
+
+class RecordNotFoundError(DocumentError):
+    pass
+
+
+class ChangedOnDiskError(DocumentError):
+    """The file changed on disk since it was read or written; saving would overwrite a change not seen."""
+
+
+class UnsafeSaveError(DocumentError):
+    """The rendered file would not read back as the intended data, so it was not written."""
+
+
+Value = str | bool | int | float | dt.date | list[str] | dict[str, Any] | None
+
+
+class Document:
+    """One model file being edited. Every edit goes through `set_field`, `add_record`, `delete_record`,
+    `move_record`; `save` writes only when something changed."""
+
+    def __init__(self, source: Source, path: Path | None = None, disk_hash: str | None = None) -> None:
+        data, syntax_error = parse_data(source)
+        if data is None:
+            assert syntax_error is not None
+            raise ModelSyntaxError(path, syntax_error)
+        try:
+            model_from_data(data)
+        except SchemaTooNewError as error:
+            raise UnreadableError(path, str(error)) from None
+        try:
+            tree = tomlkit.parse(source.text)
+        except TOMLKitError as error:
+            raise DocumentError(f"{path}: tomlkit cannot edit this file safely: {error}") from None
+        if tree.as_string() != source.text or tree.unwrap() != data:
+            raise DocumentError(f"{path}: tomlkit cannot edit this file without changing it; edit it by hand")
+        rehome_comments(tree)
+        self.path = path
+        self.source = source
+        self._tree: TOMLDocument = tree
+        self._data: dict[str, Any] = data
+        self._disk_hash = disk_hash
+        self._issued: dict[str, int] = {}  # highest number handed out per prefix, so deleted ids stay retired
+        self._model: tuple[Model, list[Finding]] | None = None
+        self.dirty = False
+
+    # ---- opening ---------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Document:
+        source, digest = read_source(path)
+        return cls(source, path, digest)
+
+    @classmethod
+    def from_text(cls, text: str, path: Path | None = None) -> Document:
+        return cls(decode(text.encode("utf-8")), path)
+
+    # ---- reading ---------------------------------------------------------------------------------------------
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The plain data the file holds after the edits so far. Do not change it; edit through the methods."""
+        return self._data
+
+    @property
+    def model(self) -> Model:
+        return self._built()[0]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Type and validation findings, with the line of the rendered text they concern."""
+        return self._built()[1]
+
+    def _built(self) -> tuple[Model, list[Finding]]:
+        if self._model is None:
+            model, findings = model_from_data(self._data)
+            findings = index_lines(self.text()).place(findings + validate(model))
+            self._model = (model, findings)
+        return self._model
+
+    def text(self) -> str:
+        """The file's text as it would be saved (LF line endings, no BOM)."""
+        return self._tree.as_string()
+
+    def to_bytes(self) -> bytes:
+        return self.source.encode(self.text())
+
+    def kind_of(self, record_id: str) -> str:
+        if record_id == SYSTEM:
+            return SYSTEM
+        for record_type in RECORD_TYPES:
+            rows = self._data.get(record_type.KIND)
+            if isinstance(rows, list) and any(isinstance(r, dict) and r.get("id") == record_id for r in rows):
+                return record_type.KIND
+        raise RecordNotFoundError(f"there is no record {record_id}")
+
+    def _locate(self, record_id: str) -> tuple[str, int]:
+        kind = self.kind_of(record_id)
+        if kind == SYSTEM:
+            return kind, -1
+        rows = self._data[kind]
+        return kind, next(i for i, r in enumerate(rows) if isinstance(r, dict) and r.get("id") == record_id)
+
+    def _body(self, kind: str, index: int) -> Container:
+        """The container of keys of a record. Edits go to it, not to the Table, whose dict view tomlkit lets go
+        stale after an insert."""
+        item = self._tree[kind]
+        if kind == SYSTEM:
+            return item.value
+        if not isinstance(item, AoT):
+            raise DocumentError(f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables")
+        return item[index].value
+
+    # ---- edits -----------------------------------------------------------------------------------------------
+
+    def set_field(self, record_id: str, key: str, value: Value) -> bool:
+        """Set one key of a record (`"system"` for the system table); None removes the key.
+
+        Returns whether anything changed. Only that key's text changes: its string style, its trailing comment
+        and the comments inside an array of ids are kept.
+        """
+        if key == "id":
+            raise DocumentError("ids are given by tmtui and never change")
+        if record_id == SYSTEM and SYSTEM not in self._data:
+            if value is None:
+                return False
+            self._add_system_table()
+        kind, index = self._locate(record_id)
+        row = self._data[kind] if kind == SYSTEM else self._data[kind][index]
+        if value is None:
+            if key not in row:
+                return False
+            self._body(kind, index).remove(key)
+            del row[key]
+        else:
+            value = _plain(value)
+            if row.get(key) == value and type(row.get(key)) is type(value):
+                return False
+            _set_item(self._body(kind, index), key, value)
+            row[key] = copy.deepcopy(value)
+        self._changed()
+        return True
+
+    def add_record(self, kind: str, fields: dict[str, Value] | None = None) -> str:
+        """Append a record of `kind` ("threats") with the next free id, after the last record of its kind."""
+        record_type = RECORD_TYPE_BY_KIND.get(kind)
+        if record_type is None:
+            raise DocumentError(f"unknown kind of record {kind!r}")
+        record_id = self._allocate_id(record_type.PREFIX)
+        table = tomlkit.table()
+        table.add("id", record_id)
+        row: dict[str, Any] = {"id": record_id}
+        for key, value in (fields or {}).items():
+            if value is None or key == "id":
+                continue
+            value = _plain(value)
+            _set_item(table.value, key, value)
+            row[key] = copy.deepcopy(value)
+        table.trivia.indent = "\n"
+        existing = self._tree.get(kind)
+        if existing is None:
+            self._tree.append(kind, tomlkit.aot())
+            self._data[kind] = []
+            existing = self._tree[kind]
+        elif not isinstance(existing, AoT):
+            raise DocumentError(f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables")
+        if len(existing) == 0 and self._tree.body and self._tree.body[0][1] is existing:
+            table.trivia.indent = ""  # the first thing in the file needs no blank line above it
+        closing = self._detach_closing()
+        existing.append(table)
+        self._data[kind].append(row)
+        self._ensure_blank_line_after(table)
+        self._attach_closing(closing)
+        self._changed()
+        return record_id
+
+    def delete_record(self, record_id: str) -> None:
+        """Remove a record with the comment block written above it; a section banner above that stays."""
+        kind, index = self._locate(record_id)
+        if kind == SYSTEM:
+            raise DocumentError("the system table cannot be deleted")
+        aot = self._tree[kind]
+        table = aot[index]
+        self._retire(record_id)
+        closing = self._detach_closing()
+        place, _ = split_indent(table.trivia.indent)
+        following = self._table_after(table)
+        del aot[index]
+        del self._data[kind][index]
+        if following is not None:
+            following.trivia.indent = place + following.trivia.indent
+        else:
+            closing = place + closing
+        if len(aot) == 0:
+            self._tree.remove(kind)
+            del self._data[kind]
+        self._attach_closing(closing)
+        self._changed()
+
+    def move_record(self, record_id: str, new_index: int) -> None:
+        """Move a record within its kind; its own comments go with it, section banners stay where they are."""
+        kind, index = self._locate(record_id)
+        if kind == SYSTEM:
+            raise DocumentError("the system table cannot be moved")
+        aot = self._tree[kind]
+        rows = self._data[kind]
+        new_index = max(0, min(new_index, len(rows) - 1))
+        if new_index == index:
+            return
+        closing = self._detach_closing()
+        tables = list(aot.body)
+        indents = [split_indent(t.trivia.indent) for t in tables]
+        # Banners belong to positions, so they stay with the slot; own comments travel with the record.
+        table = tables.pop(index)
+        own = indents.pop(index)
+        tables.insert(new_index, table)
+        indents.insert(new_index, own)
+        places = [split_indent(t.trivia.indent)[0] for t in aot.body]
+        for slot, (moved, (_, own_part)) in enumerate(zip(tables, indents, strict=True)):
+            own_part = own_part if own_part.startswith("\n") or (slot == 0 and not places[0]) else "\n" + own_part
+            moved.trivia.indent = places[slot] + own_part
+        del aot[:]
+        for moved in tables:
+            aot.body.append(moved)
+            list.append(aot, moved)
+        rows.insert(new_index, rows.pop(index))
+        self._attach_closing(closing)
+        self._changed()
+
+    # ---- saving ----------------------------------------------------------------------------------------------
+
+    def save(self, path: Path | None = None) -> bool:
+        """Write the document if it changed (or to a new path). Returns whether the file was written.
+
+        Raises UnsafeSaveError when the rendered text would not read back as the intended data, and
+        ChangedOnDiskError when the file changed on disk since it was last read or written.
+        """
+        target = path or self.path
+        if target is None:
+            raise DocumentError("this document has no file to save to")
+        if not self.dirty and target == self.path:
+            return False
+        text = self.text()
+        try:
+            reread = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise UnsafeSaveError(f"the edited file would not parse ({error}); the file on disk is unchanged") from None
+        if reread != self._data:
+            raise UnsafeSaveError(
+                "the edited file would not read back as intended (a tomlkit bug); the file on disk is unchanged"
+            )
+        data = self.source.encode(text)
+        check = self._refuse_unseen_change if target == self.path else None
+        write_atomically(target, data, before_replace=check)
+        self.path = target
+        self._disk_hash = content_hash(data)
+        self.dirty = False
+        return True
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file differs from what this document last read or wrote."""
+        if self.path is None or self._disk_hash is None:
+            return False
+        try:
+            return content_hash(self.path.read_bytes()) != self._disk_hash
+        except FileNotFoundError:
+            return True
+
+    def _refuse_unseen_change(self) -> None:
+        if self.changed_on_disk():
+            raise ChangedOnDiskError(
+                f"{self.path} changed on disk since it was opened; not saved, so that change is not lost"
+            )
+
+    # ---- internals -------------------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self.dirty = True
+        self._model = None
+
+    def _allocate_id(self, prefix: str) -> str:
+        ids = [r.get("id", "") for t in RECORD_TYPES for r in self._data.get(t.KIND, []) if isinstance(r, dict)]
+        new = next_id(prefix, (i for i in ids if isinstance(i, str)), self._issued.get(prefix, 0))
+        self._retire(new)
+        return new
+
+    def _retire(self, record_id: str) -> None:
+        parts = split_id(record_id)
+        if parts is not None:
+            self._issued[parts[0]] = max(self._issued.get(parts[0], 0), parts[1])
+
+    def _add_system_table(self) -> None:
+        table = tomlkit.table()
+        self._data[SYSTEM] = {}
+        body = self._tree.body
+        first_table = next((i for i, (_, item) in enumerate(body) if isinstance(item, (Table, AoT))), None)
+        if first_table is None:
+            table.trivia.indent = "\n" if body else ""
+            self._tree.append(SYSTEM, table)
+        else:
+            self._tree._insert_at(first_table, SYSTEM, table)
+            self._ensure_blank_line_after(table)
+
+    def _table_after(self, table: Table) -> Table | None:
+        tables = list(header_tables(self._tree))
+        position = next(i for i, t in enumerate(tables) if t is table)
+        # Skip the record's own sub-tables ([reviews.metrics]): they go with it.
+        for candidate in tables[position + 1 :]:
+            if not _is_inside(candidate, table):
+                return candidate
+        return None
+
+    def _detach_closing(self) -> str:
+        """Take the comments that close the file, so an edit at the end of the file keeps them last."""
+        tables = list(header_tables(self._tree))
+        return take_tail(_last_body(tables[-1])) if tables else ""
+
+    def _attach_closing(self, closing: str) -> None:
+        tables = list(header_tables(self._tree))
+        append_trivia(_last_body(tables[-1]) if tables else self._tree, closing)
+
+    def _ensure_blank_line_after(self, table: Table) -> None:
+        following = self._table_after(table)
+        if following is not None and not following.trivia.indent.startswith("\n"):
+            following.trivia.indent = "\n" + following.trivia.indent
+
+
+def _is_inside(candidate: Table, table: Table) -> bool:
+    return any(candidate is t for t in header_tables(table.value))
+
+
+def _last_body(table: Table) -> Container:
+    """The body rendered last inside `table`: its own, or that of its last sub-table."""
+    subtables = list(header_tables(table.value))
+    return subtables[-1].value if subtables else table.value
+
+
+def _plain(value: Value) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _set_item(container: Container, key: str, value: Any) -> None:
+    """Set `key` in a table's container, keeping the old item's style and comments where there is one."""
+    old_item = container.item(key) if key in container else None
+    if isinstance(value, dict):
+        if isinstance(old_item, Table):
+            sub = old_item.value
+            for sub_key in [k for k in sub if k not in value]:
+                sub.remove(sub_key)
+            for sub_key, sub_value in value.items():
+                if sub.get(sub_key) != sub_value:
+                    _set_item(sub, sub_key, sub_value)
+            return
+        new_item: Item = tomlkit.table()
+        for sub_key, sub_value in value.items():
+            new_item.add(sub_key, sub_value)
+    elif isinstance(value, list) and isinstance(old_item, Array):
+        _edit_array(old_item, value)
+        return
+    elif isinstance(value, str):
+        new_item = _string_like(old_item, value)
+    else:
+        new_item = tomlkit.item(value)
+    if old_item is not None and not isinstance(new_item, Table):
+        _copy_trivia(old_item, new_item)
+        container[key] = new_item
+        return
+    if old_item is not None:
+        container.remove(key)
+    _insert_key(container, key, new_item)
+
+
+def _string_like(old: Item | None, value: str) -> String:
+    """A string in the old item's style (literal, multi-line...) when the value can be written in it."""
+    multiline = "\n" in value
+    style = old.type if isinstance(old, String) else None
+    candidates = []
+    if style is not None and (style.is_multiline() or not multiline):
+        candidates.append(style)
+    candidates.append(StringType.MLB if multiline else StringType.SLB)
+    for candidate in candidates:
+        try:
+            new = String.from_raw(value, candidate)
+        except InvalidStringError:
+            continue
+        if (
+            candidate is style
+            and style.is_multiline()
+            and old.as_string()[3:4] == "\n"
+            and new.as_string()[3:4] != "\n"
+        ):
+            # keep the habit of starting the text on the line after the opening quotes
+            new = String(candidate, value, "\n" + new.as_string()[3:-3], Trivia())
+        return new
+    raise DocumentError(f"cannot write {value!r} as a TOML string")  # pragma: no cover - MLB takes any text
+
+
+def _edit_array(array: Array, values: list[Any]) -> None:
+    """Change an array in place (remove what went, insert what came) so comments inside it stay."""
+    current = list(array.unwrap())
+    remaining = Counter(values)
+    for index, value in enumerate(list(current)):
+        remaining[value] -= 1
+        current[index] = (value, remaining[value] >= 0)
+    for index in reversed(range(len(current))):
+        if not current[index][1]:
+            del array[index]
+    kept = [value for value, keep in current if keep]
+    for index, value in enumerate(values):
+        if index < len(kept) and kept[index] == value:
+            continue
+        if value in kept[index:]:  # a reorder: rebuild, which loses the comments inside the array
+            array.clear()
+            array.extend(values)
+            return
+        array.insert(index, value)
+        kept.insert(index, value)
+
+
+def _copy_trivia(old: Item, new: Item) -> None:
+    new.trivia.indent = old.trivia.indent
+    new.trivia.comment_ws = old.trivia.comment_ws
+    new.trivia.comment = old.trivia.comment
+    new.trivia.trail = old.trivia.trail
+
+
+def _insert_key(container: Container, key: str, item: Item) -> None:
+    """Add a new key after the table's last key and before its sub-tables and trailing comments."""
+    body = container.body
+    last_key = None
+    first_table = None
+    for i, (k, v) in enumerate(body):
+        if isinstance(v, (Table, AoT)):
+            if first_table is None:
+                first_table = i
+        elif k is not None and first_table is None:
+            last_key = i
+    if isinstance(item, Table):
+        item.trivia.indent = ""
+        container.append(key, item)
+        return
+    if last_key is not None:
+        item.trivia.indent = body[last_key][1].trivia.indent
+    position = (last_key + 1) if last_key is not None else (first_table or 0)
+    if position >= len(body):
+        container.append(key, item)
+    else:
+        container._insert_at(position, key, item)

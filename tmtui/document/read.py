@@ -1,0 +1,84 @@
+"""The read-only path (check, export, diff): `tomllib`, which is far faster than tomlkit, and no editing state."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tmtui.document.locate import index_lines
+from tmtui.document.source import Source, UnreadableError, decode, read_source
+from tmtui.model import (
+    Finding,
+    Model,
+    SchemaTooNewError,
+    Severity,
+    model_from_data,
+    validate,
+)
+
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+@dataclass
+class Loaded:
+    """A model read from text: records (None when the TOML does not parse) and every finding, placed on lines."""
+
+    model: Model | None
+    findings: list[Finding] = field(default_factory=list)
+    data: dict[str, Any] | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+
+def syntax_finding(error: tomllib.TOMLDecodeError, text: str) -> Finding:
+    """A TOML syntax error as a finding with its line and column."""
+    message = str(error)
+    match = _POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        message = message[: match.start()]
+    else:  # "at end of document"
+        message = message.replace(" (at end of document)", "")
+        line = text.count("\n") + 1
+        column = len(text.rsplit("\n", 1)[-1]) + 1
+    message = message[:1].lower() + message[1:]
+    return Finding(Severity.ERROR, f"TOML syntax: {message}", line=line, column=column)
+
+
+def parse_data(source: Source) -> tuple[dict[str, Any] | None, Finding | None]:
+    try:
+        return tomllib.loads(source.text), None
+    except tomllib.TOMLDecodeError as error:
+        return None, syntax_finding(error, source.text)
+
+
+def load_text(source: Source, path: Path | str | None = None) -> Loaded:
+    """Parse, build records and validate. Raises UnreadableError for a schema newer than this app."""
+    data, syntax_error = parse_data(source)
+    if data is None:
+        return Loaded(model=None, findings=[syntax_error] if syntax_error else [])
+    try:
+        model, findings = model_from_data(data)
+    except SchemaTooNewError as error:
+        raise UnreadableError(path, str(error)) from None
+    findings = index_lines(source.text).place(findings + validate(model))
+    return Loaded(model=model, findings=findings, data=data)
+
+
+def read_model(path: Path) -> Loaded:
+    """Read a model file for display or checking. Raises UnreadableError when it is not a text file."""
+    source, _ = read_source(path)
+    return load_text(source, path)
+
+
+def read_model_bytes(data: bytes, path: Path | str | None = None) -> Loaded:
+    return load_text(decode(data, path), path)

@@ -1,0 +1,61 @@
+"""Making text from a model safe for the place it lands in a Markdown report or a Mermaid diagram."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidirectional overrides can make a report read differently from what it says ("Trojan Source").
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def clean(text: str) -> str:
+    """Drop control characters (terminal escapes among them) and bidi overrides; keep newlines and tabs."""
+    return "".join(ch for ch in text if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in _BIDI)).replace(
+        "\t", " "
+    )
+
+
+def inline(text: str) -> str:
+    """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
+    text = clean(text).replace("&", "&amp;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return " ".join(text.split())
+
+
+def block(text: str) -> str:
+    """Multi-line text as paragraphs that render as written: line breaks kept, no markup, no raw HTML."""
+    text = clean(text).replace("&", "&amp;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _LINE_START.sub(_escape_line_start, text)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip())]
+    # A trailing backslash makes a hard line break, so single newlines inside a paragraph survive.
+    return "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in paragraphs if p)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    """`- x`, `+ x`, `= x` and `1. x` at a line start would become lists or headings."""
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():
+        return f"{indent}{marker[:-1]}\\{marker[-1]}"
+    return f"{indent}\\{marker}"
+
+
+def cell(text: str) -> str:
+    """Text for a table cell: one line, `|` escaped, line breaks as <br>."""
+    parts = [inline(line) for line in clean(text).split("\n") if line.strip()]
+    return "<br>".join(parts)
+
+
+def mermaid_label(text: str) -> str:
+    """Text inside a Mermaid `["..."]` label: quotes and angle brackets as Mermaid entity codes."""
+    text = " ".join(clean(text).split())
+    for raw, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+        text = text.replace(raw, code)
+    return text
+
+
+def mermaid_id(record_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", record_id) or "_"

@@ -1,0 +1,32 @@
+"""The model as JSON: every record with its computed risk, and the figures of "How well did we do?"."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+from tmtui.model import RECORD_TYPES, Model, compute_metrics, risk_of
+from tmtui.model.build import record_to_data
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def to_json(model: Model) -> str:
+    data: dict[str, Any] = {"schema": model.schema, "system": record_to_data(model.system)}
+    for record_type in RECORD_TYPES:
+        rows = []
+        for record in model.records(record_type.KIND):
+            row = record_to_data(record)
+            if record_type.KIND == "threats":
+                row["risk"] = risk_of(record).value
+            rows.append(row)
+        data[record_type.KIND] = rows
+    metrics = dataclasses.asdict(compute_metrics(model))
+    data["metrics"] = {k: {str(a): b for a, b in v.items()} if isinstance(v, dict) else v for k, v in metrics.items()}
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"

@@ -1,0 +1,77 @@
+"""The pure domain: records, ids, risk, metrics and validation. No I/O and no Textual here."""
+
+from tmtui.model.build import SCHEMA_VERSION, SchemaTooNewError, model_from_data
+from tmtui.model.enums import (
+    ComponentKind,
+    Level,
+    MitigationStatus,
+    Risk,
+    Stride,
+    ThreatStatus,
+)
+from tmtui.model.findings import Finding, Severity
+from tmtui.model.ids import id_sort_key, next_id, split_id
+from tmtui.model.metrics import Metrics, compute_metrics
+from tmtui.model.records import (
+    RECORD_TYPE_BY_KIND,
+    RECORD_TYPE_BY_PREFIX,
+    RECORD_TYPES,
+    Asset,
+    Assumption,
+    Boundary,
+    Component,
+    FieldSpec,
+    Flow,
+    Mitigation,
+    Model,
+    Record,
+    Review,
+    Story,
+    System,
+    Threat,
+    field_specs,
+    spec_for,
+)
+from tmtui.model.risk import parse_risk, risk_from, risk_of
+from tmtui.model.validation import validate
+
+__all__ = [
+    "RECORD_TYPES",
+    "RECORD_TYPE_BY_KIND",
+    "RECORD_TYPE_BY_PREFIX",
+    "SCHEMA_VERSION",
+    "Asset",
+    "Assumption",
+    "Boundary",
+    "Component",
+    "ComponentKind",
+    "FieldSpec",
+    "Finding",
+    "Flow",
+    "Level",
+    "Metrics",
+    "Mitigation",
+    "MitigationStatus",
+    "Model",
+    "Record",
+    "Review",
+    "Risk",
+    "SchemaTooNewError",
+    "Severity",
+    "Story",
+    "Stride",
+    "System",
+    "Threat",
+    "ThreatStatus",
+    "compute_metrics",
+    "field_specs",
+    "id_sort_key",
+    "model_from_data",
+    "next_id",
+    "parse_risk",
+    "risk_from",
+    "risk_of",
+    "spec_for",
+    "split_id",
+    "validate",
+]

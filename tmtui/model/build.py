@@ -1,0 +1,137 @@
+"""Turns the plain data of a parsed model file into records, reporting values of the wrong type.
+
+Values of the wrong type become the field's empty value on the record (the file keeps them as written); unknown
+keys go to `extra`. Unknown enum values are kept as read, so validation can name them and the app can show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tmtui.model.findings import Finding, Severity
+from tmtui.model.records import (
+    RECORD_TYPES,
+    FieldSpec,
+    Model,
+    Record,
+    System,
+    field_specs,
+)
+
+SCHEMA_VERSION = 1
+
+
+class SchemaTooNewError(ValueError):
+    """The file says a schema this version of tmtui does not know."""
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array"}
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.date):
+        return "a date"
+    return names.get(type(value), type(value).__name__)
+
+
+_EXPECTED = {
+    "text": "a string",
+    "choice": "a string",
+    "ref": "a string (an id)",
+    "choices": "an array of strings",
+    "refs": "an array of ids",
+    "strings": "an array of strings",
+    "flag": "true or false",
+    "date": "a date (2026-11-27)",
+    "table": "a table",
+}
+
+
+def _is_valid(spec: FieldSpec, value: Any) -> bool:
+    if spec.type in ("text", "choice", "ref"):
+        return isinstance(value, str)
+    if spec.type in ("choices", "refs", "strings"):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if spec.type == "flag":
+        return isinstance(value, bool)
+    if spec.type == "date":
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return isinstance(value, dict)
+
+
+def _convert(cls: type, raw: Any, kind: str, index: int | None, findings: list[Finding]) -> Any:
+    if not isinstance(raw, dict):
+        findings.append(Finding(Severity.ERROR, f"expected a table, got {_type_name(raw)}", kind=kind, index=index))
+        raw = {}
+    values: dict[str, Any] = {}
+    known = set()
+    record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    for spec in field_specs(cls):
+        known.add(spec.key)
+        if spec.key not in raw:
+            continue
+        value = raw[spec.key]
+        if _is_valid(spec, value):
+            values[spec.name] = list(value) if isinstance(value, list) else value
+        else:
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"{spec.key} should be {_EXPECTED[spec.type]}, not {_type_name(value)}",
+                    kind=kind,
+                    index=index,
+                    record_id=record_id,
+                    field=spec.key,
+                )
+            )
+    extra = {k: v for k, v in raw.items() if k not in known}
+    return cls(**values, extra=extra)
+
+
+def model_from_data(data: dict[str, Any]) -> tuple[Model, list[Finding]]:
+    """Records and the type findings of a parsed file. Raises SchemaTooNewError for a schema above ours."""
+    findings: list[Finding] = []
+    schema = data.get("schema", SCHEMA_VERSION)
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        findings.append(
+            Finding(Severity.ERROR, f"schema should be an integer, not {_type_name(schema)}", field="schema")
+        )
+        schema = SCHEMA_VERSION
+    elif schema > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"this file uses schema {schema}, but this tmtui reads schema {SCHEMA_VERSION} at most; "
+            "upgrade tmtui to open it"
+        )
+    system = _convert(System, data.get("system", {}), "system", None, findings)
+    tables: dict[str, list[Record]] = {}
+    for record_type in RECORD_TYPES:
+        raw = data.get(record_type.KIND, [])
+        if not isinstance(raw, list):
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    f"{record_type.KIND} should be an array of tables ([[{record_type.KIND}]]), not {_type_name(raw)}",
+                    field=record_type.KIND,
+                )
+            )
+            raw = []
+        tables[record_type.KIND] = [
+            _convert(record_type, item, record_type.KIND, i, findings) for i, item in enumerate(raw)
+        ]
+    known = {"schema", "system", *tables}
+    extra = {k: v for k, v in data.items() if k not in known}
+    return Model(schema=schema, system=system, extra=extra, **tables), findings
+
+
+def record_to_data(record: Any) -> dict[str, Any]:
+    """A record as the plain data of its table: known keys in schema order, empty ones left out, then `extra`."""
+    out: dict[str, Any] = {}
+    for spec in field_specs(type(record)):
+        value = getattr(record, spec.name)
+        if value not in (None, "", [], {}):
+            out[spec.key] = value
+    out.update(record.extra)
+    return out

@@ -1,0 +1,33 @@
+"""Record ids: a prefix and a number (`T12`). New ids take the next number of their prefix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_ID = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def split_id(record_id: str) -> tuple[str, int] | None:
+    """`("T", 12)` for `T12`; None for an id that is not a prefix and a number."""
+    match = _ID.match(record_id)
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def highest_number(prefix: str, ids: Iterable[str]) -> int:
+    numbers = [parts[1] for parts in map(split_id, ids) if parts and parts[0] == prefix]
+    return max(numbers, default=0)
+
+
+def next_id(prefix: str, ids: Iterable[str], at_least: int = 0) -> str:
+    """The next free id of `prefix`: one past the highest number in use, and past `at_least`.
+
+    `at_least` is the highest number ever handed out in this session, so a deleted id is not given again.
+    """
+    return f"{prefix}{max(highest_number(prefix, ids), at_least) + 1}"
+
+
+def id_sort_key(record_id: str) -> tuple[str, int, str]:
+    """Sorts T2 before T10."""
+    parts = split_id(record_id)
+    return (parts[0], parts[1], "") if parts else ("~", 0, record_id)

@@ -1,0 +1,321 @@
+"""Record dataclasses for every table of the model file, and the field specs that describe them.
+
+Each dataclass field carries a `FieldSpec` in its metadata, so conversion, validation, the forms of the app and
+the exporters all read one description of the schema instead of repeating it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+
+from tmtui.model.enums import (
+    ComponentKind,
+    Level,
+    MitigationStatus,
+    Stride,
+    ThreatStatus,
+)
+
+FieldType = Literal["text", "choice", "choices", "ref", "refs", "strings", "flag", "date", "table"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one key of a record is read, checked and edited."""
+
+    name: str  # attribute on the dataclass
+    key: str  # key in the TOML file
+    type: FieldType
+    label: str
+    required: bool = False
+    multiline: bool = False
+    choices: type[StrEnum] | None = None
+    refs: tuple[str, ...] = ()  # kinds (table names) an id may point to
+
+    @property
+    def empty(self) -> Any:
+        if self.type in ("choices", "refs", "strings"):
+            return []
+        if self.type == "text":
+            return ""
+        if self.type == "table":
+            return {}
+        return None
+
+
+def _spec(
+    type_: FieldType,
+    label: str,
+    *,
+    key: str | None = None,
+    required: bool = False,
+    multiline: bool = False,
+    choices: type[StrEnum] | None = None,
+    refs: tuple[str, ...] = (),
+) -> Any:
+    meta = {
+        "spec": dict(
+            key=key,
+            type=type_,
+            label=label,
+            required=required,
+            multiline=multiline,
+            choices=choices,
+            refs=refs,
+        )
+    }
+    if type_ in ("choices", "refs", "strings"):
+        return field(default_factory=list, metadata=meta)
+    if type_ == "table":
+        return field(default_factory=dict, metadata=meta)
+    return field(default="" if type_ == "text" else None, metadata=meta)
+
+
+@dataclass
+class Record:
+    """A row of one of the model's arrays of tables. `extra` holds keys this app does not know, untouched."""
+
+    KIND: ClassVar[str] = ""
+    PREFIX: ClassVar[str] = ""
+    LABEL: ClassVar[str] = "name"
+    SINGULAR: ClassVar[str] = ""
+
+    id: str = field(default="", metadata={"spec": dict(key="id", type="text", label="Id", required=True)})
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def label(self) -> str:
+        return str(getattr(self, self.LABEL) or "")
+
+    @classmethod
+    def specs(cls) -> tuple[FieldSpec, ...]:
+        return field_specs(cls)
+
+
+@dataclass
+class System:
+    name: str = _spec("text", "Name")
+    description: str = _spec("text", "Description", multiline=True)
+    owners: list[str] = _spec("strings", "Owners")
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    KIND: ClassVar[str] = "system"
+    LABEL: ClassVar[str] = "name"
+
+
+@dataclass
+class Asset(Record):
+    KIND: ClassVar[str] = "assets"
+    PREFIX: ClassVar[str] = "A"
+    SINGULAR: ClassVar[str] = "asset"
+
+    name: str = _spec("text", "Name", required=True)
+    description: str = _spec("text", "Description", multiline=True)
+    sensitivity: str | None = _spec("choice", "Sensitivity", choices=Level)
+
+
+@dataclass
+class Boundary(Record):
+    KIND: ClassVar[str] = "boundaries"
+    PREFIX: ClassVar[str] = "B"
+    SINGULAR: ClassVar[str] = "trust boundary"
+
+    name: str = _spec("text", "Name", required=True)
+    description: str = _spec("text", "Description", multiline=True)
+
+
+@dataclass
+class Component(Record):
+    KIND: ClassVar[str] = "components"
+    PREFIX: ClassVar[str] = "C"
+    SINGULAR: ClassVar[str] = "component"
+
+    name: str = _spec("text", "Name", required=True)
+    kind: str | None = _spec("choice", "Kind", choices=ComponentKind)
+    boundary: str | None = _spec("ref", "Trust boundary", refs=("boundaries",))
+    assets: list[str] = _spec("refs", "Assets", refs=("assets",))
+    description: str = _spec("text", "Description", multiline=True)
+
+
+@dataclass
+class Flow(Record):
+    KIND: ClassVar[str] = "flows"
+    PREFIX: ClassVar[str] = "F"
+    LABEL: ClassVar[str] = "label"
+    SINGULAR: ClassVar[str] = "data flow"
+
+    label: str = _spec("text", "Label", required=True)
+    source: str | None = _spec("ref", "From", key="from", refs=("components",))
+    target: str | None = _spec("ref", "To", key="to", refs=("components",))
+    protocol: str = _spec("text", "Protocol")
+    data: list[str] = _spec("refs", "Data carried", refs=("assets",))
+    encrypted: bool | None = _spec("flag", "Encrypted")
+    authenticated: bool | None = _spec("flag", "Authenticated")
+
+
+@dataclass
+class Story(Record):
+    KIND: ClassVar[str] = "stories"
+    PREFIX: ClassVar[str] = "US"
+    LABEL: ClassVar[str] = "text"
+    SINGULAR: ClassVar[str] = "user story"
+
+    text: str = _spec("text", "Story", required=True, multiline=True)
+
+
+@dataclass
+class Assumption(Record):
+    KIND: ClassVar[str] = "assumptions"
+    PREFIX: ClassVar[str] = "AS"
+    LABEL: ClassVar[str] = "text"
+    SINGULAR: ClassVar[str] = "assumption"
+
+    text: str = _spec("text", "Assumption", required=True, multiline=True)
+
+
+@dataclass
+class Threat(Record):
+    KIND: ClassVar[str] = "threats"
+    PREFIX: ClassVar[str] = "T"
+    LABEL: ClassVar[str] = "title"
+    SINGULAR: ClassVar[str] = "threat"
+
+    title: str = _spec("text", "Title", required=True)
+    stride: list[str] = _spec("choices", "STRIDE", choices=Stride)
+    source: str = _spec("text", "Threat source")
+    prerequisites: str = _spec("text", "Prerequisites")
+    action: str = _spec("text", "Action")
+    impact: str = _spec("text", "Impact")
+    targets: list[str] = _spec("refs", "Targets", refs=("components", "flows"))
+    assets: list[str] = _spec("refs", "Assets", refs=("assets",))
+    goals: list[str] = _spec("strings", "Impacted goals")
+    stories: list[str] = _spec("refs", "User stories", refs=("stories",))
+    assumptions: list[str] = _spec("refs", "Assumptions", refs=("assumptions",))
+    tags: list[str] = _spec("strings", "Tags")
+    likelihood: str | None = _spec("choice", "Likelihood", choices=Level)
+    severity: str | None = _spec("choice", "Severity", choices=Level)
+    status: str | None = _spec("choice", "Status", choices=ThreatStatus)
+    notes: str = _spec("text", "Notes", multiline=True)
+
+    @property
+    def effective_status(self) -> str:
+        """A threat with no status is open: nothing has been decided about it yet."""
+        return self.status or ThreatStatus.OPEN
+
+
+@dataclass
+class Mitigation(Record):
+    KIND: ClassVar[str] = "mitigations"
+    PREFIX: ClassVar[str] = "M"
+    LABEL: ClassVar[str] = "title"
+    SINGULAR: ClassVar[str] = "mitigation"
+
+    title: str = _spec("text", "Title", required=True)
+    description: str = _spec("text", "Description", multiline=True)
+    threats: list[str] = _spec("refs", "Threats addressed", refs=("threats",))
+    status: str | None = _spec("choice", "Status", choices=MitigationStatus)
+    owner: str = _spec("text", "Owner")
+    ticket: str = _spec("text", "Ticket")
+
+    @property
+    def effective_status(self) -> str:
+        return self.status or MitigationStatus.PROPOSED
+
+
+@dataclass
+class Review(Record):
+    KIND: ClassVar[str] = "reviews"
+    PREFIX: ClassVar[str] = "R"
+    LABEL: ClassVar[str] = "date"
+    SINGULAR: ClassVar[str] = "review"
+
+    date: dt.date | None = _spec("date", "Date", required=True)
+    participants: list[str] = _spec("strings", "Participants")
+    notes: str = _spec("text", "Notes", multiline=True)
+    metrics: dict[str, Any] = _spec("table", "Metrics snapshot")
+
+    @property
+    def label(self) -> str:
+        return self.date.isoformat() if self.date else ""
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Asset,
+    Boundary,
+    Component,
+    Flow,
+    Story,
+    Assumption,
+    Threat,
+    Mitigation,
+    Review,
+)
+RECORD_TYPE_BY_KIND: dict[str, type[Record]] = {t.KIND: t for t in RECORD_TYPES}
+RECORD_TYPE_BY_PREFIX: dict[str, type[Record]] = {t.PREFIX: t for t in RECORD_TYPES}
+
+
+def field_specs(cls: type) -> tuple[FieldSpec, ...]:
+    """The editable fields of a record type, in file order (id first, `extra` left out)."""
+    cached = _SPEC_CACHE.get(cls)
+    if cached is None:
+        cached = tuple(
+            FieldSpec(name=f.name, **{**f.metadata["spec"], "key": f.metadata["spec"].get("key") or f.name})
+            for f in dataclasses.fields(cls)
+            if "spec" in f.metadata
+        )
+        _SPEC_CACHE[cls] = cached
+    return cached
+
+
+_SPEC_CACHE: dict[type, tuple[FieldSpec, ...]] = {}
+
+
+def spec_for(cls: type, key: str) -> FieldSpec | None:
+    return next((s for s in field_specs(cls) if s.key == key), None)
+
+
+@dataclass
+class Model:
+    """Everything one model file says, as records. Built from plain data; never touches the file."""
+
+    schema: int = 1
+    system: System = field(default_factory=System)
+    assets: list[Asset] = field(default_factory=list)
+    boundaries: list[Boundary] = field(default_factory=list)
+    components: list[Component] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
+    threats: list[Threat] = field(default_factory=list)
+    mitigations: list[Mitigation] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def records(self, kind: str) -> list[Record]:
+        return getattr(self, kind)
+
+    def all_records(self) -> list[Record]:
+        return [r for t in RECORD_TYPES for r in self.records(t.KIND)]
+
+    def find(self, record_id: str) -> Record | None:
+        return self._index().get(record_id)
+
+    def _index(self) -> dict[str, Record]:
+        # The model is rebuilt after every edit rather than mutated, so the index can be built once, lazily.
+        index = self.__dict__.get("_by_id")
+        if index is None:
+            index = {}
+            for record in self.all_records():
+                index.setdefault(record.id, record)
+            self.__dict__["_by_id"] = index
+        return index
+
+    def mitigations_for(self, threat_id: str) -> list[Mitigation]:
+        return [m for m in self.mitigations if threat_id in m.threats]
+
+    def threats_targeting(self, record_id: str) -> list[Threat]:
+        return [t for t in self.threats if record_id in t.targets]

@@ -1,0 +1,118 @@
+"""Checks that need the whole model: required fields, ids, references, vocabularies, consistency."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tmtui.model.enums import MitigationStatus, ThreatStatus
+from tmtui.model.findings import Finding, Severity
+from tmtui.model.ids import split_id
+from tmtui.model.records import RECORD_TYPE_BY_KIND, RECORD_TYPES, Model, Record
+
+
+def validate(model: Model) -> list[Finding]:
+    """Every problem of the model, errors and warnings, in file order of the records."""
+    findings: list[Finding] = []
+    kinds_of = {r.id: r.KIND for r in model.all_records() if r.id}
+    counts = Counter(r.id for r in model.all_records() if r.id)
+    for record_type in RECORD_TYPES:
+        for index, record in enumerate(model.records(record_type.KIND)):
+            findings.extend(_check_record(model, record, index, kinds_of, counts))
+    return findings
+
+
+def _finding(record: Record, index: int, severity: Severity, message: str, field: str | None = None) -> Finding:
+    return Finding(severity, message, kind=record.KIND, index=index, record_id=record.id or None, field=field)
+
+
+def _check_record(
+    model: Model, record: Record, index: int, kinds_of: dict[str, str], counts: Counter[str]
+) -> list[Finding]:
+    out: list[Finding] = []
+    what = record.SINGULAR
+    if not record.id:
+        out.append(_finding(record, index, Severity.ERROR, f"this {what} has no id", "id"))
+    else:
+        parts = split_id(record.id)
+        if counts[record.id] > 1:
+            out.append(_finding(record, index, Severity.ERROR, f"duplicate id {record.id}", "id"))
+        if not parts or parts[0] != record.PREFIX:
+            out.append(
+                _finding(
+                    record,
+                    index,
+                    Severity.WARNING,
+                    f"id {record.id!r} is not {record.PREFIX} and a number (like {record.PREFIX}1)",
+                    "id",
+                )
+            )
+    for spec in record.specs():
+        value = getattr(record, spec.name)
+        if spec.required and value in ("", None):
+            out.append(_finding(record, index, Severity.ERROR, f"this {what} needs a {spec.key}", spec.key))
+        if spec.choices is not None:
+            allowed = [c.value for c in spec.choices]
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None and item not in allowed:
+                    out.append(
+                        _finding(
+                            record,
+                            index,
+                            Severity.ERROR,
+                            f"{spec.key} {item!r} is not one of {', '.join(allowed)}",
+                            spec.key,
+                        )
+                    )
+        if spec.refs:
+            for ref in value if isinstance(value, list) else [value]:
+                if ref is None:
+                    continue
+                kinds = [RECORD_TYPE_BY_KIND[k].SINGULAR for k in spec.refs]
+                if ref not in kinds_of:
+                    out.append(
+                        _finding(
+                            record,
+                            index,
+                            Severity.ERROR,
+                            f"{spec.key} names {ref}, but there is no {' or '.join(kinds)} with that id",
+                            spec.key,
+                        )
+                    )
+                elif kinds_of[ref] not in spec.refs:
+                    out.append(
+                        _finding(
+                            record,
+                            index,
+                            Severity.ERROR,
+                            f"{spec.key} names {ref}, which is a {RECORD_TYPE_BY_KIND[kinds_of[ref]].SINGULAR}, "
+                            f"not a {' or '.join(kinds)}",
+                            spec.key,
+                        )
+                    )
+    out.extend(_check_consistency(model, record, index))
+    return out
+
+
+def _check_consistency(model: Model, record: Record, index: int) -> list[Finding]:
+    out: list[Finding] = []
+    if record.KIND == "threats" and getattr(record, "status", None) == ThreatStatus.MITIGATED:
+        mitigations = model.mitigations_for(record.id)
+        if not any(m.status == MitigationStatus.DONE for m in mitigations):
+            out.append(
+                _finding(
+                    record,
+                    index,
+                    Severity.WARNING,
+                    "marked mitigated, but no linked mitigation is done",
+                    "status",
+                )
+            )
+    if record.KIND == "flows":
+        for key in ("from", "to"):
+            if getattr(record, "source" if key == "from" else "target") is None:
+                out.append(_finding(record, index, Severity.WARNING, f"this data flow has no {key!r} end", key))
+    return out
+
+
+def errors_in(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.is_error]
