@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
 import tomllib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,15 @@ class UnsafeSaveError(DocumentError):
     """The rendered file would not read back as the intended data, so it was not written."""
 
 
+@dataclass(frozen=True)
+class PreparedSave:
+    """Verified bytes ready to be written, and the edit revision they hold."""
+
+    path: Path
+    data: bytes
+    revision: int
+
+
 Value = str | bool | int | float | dt.date | list[str] | dict[str, Any] | None
 
 
@@ -101,7 +112,9 @@ class Document:
         self._disk_hash = disk_hash
         self._issued: dict[str, int] = {}  # highest number handed out per prefix, so deleted ids stay retired
         self._model: tuple[Model, list[Finding]] | None = None
-        self.dirty = False
+        self._io_lock = threading.Lock()  # a save runs on a worker thread; one write at a time
+        self.revision = 0  # counts edits; the file holds revision `_saved_revision`
+        self._saved_revision = 0
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
@@ -288,17 +301,20 @@ class Document:
 
     # ---- saving ----------------------------------------------------------------------------------------------
 
-    def save(self, path: Path | None = None) -> bool:
-        """Write the document if it changed (or to a new path). Returns whether the file was written.
+    @property
+    def dirty(self) -> bool:
+        """Whether there are edits not yet written to the file."""
+        return self.revision != self._saved_revision
 
-        Raises UnsafeSaveError when the rendered text would not read back as the intended data, and
-        ChangedOnDiskError when the file changed on disk since it was last read or written.
+    def prepare_save(self) -> PreparedSave | None:
+        """Render and verify the edits (fast, on the caller's thread); None when there is nothing to write.
+
+        Raises UnsafeSaveError when the rendered text would not read back as the intended data.
         """
-        target = path or self.path
-        if target is None:
+        if not self.dirty:
+            return None
+        if self.path is None:
             raise DocumentError("this document has no file to save to")
-        if not self.dirty and target == self.path:
-            return False
         text = self.text()
         try:
             reread = tomllib.loads(text)
@@ -308,12 +324,26 @@ class Document:
             raise UnsafeSaveError(
                 "the edited file would not read back as intended (a tomlkit bug); the file on disk is unchanged"
             )
-        data = self.source.encode(text)
-        check = self._refuse_unseen_change if target == self.path else None
-        write_atomically(target, data, before_replace=check)
-        self.path = target
-        self._disk_hash = content_hash(data)
-        self.dirty = False
+        return PreparedSave(self.path, self.source.encode(text), self.revision)
+
+    def write(self, prepared: PreparedSave, overwrite: bool = False) -> None:
+        """Write a prepared save atomically; safe to call from a worker thread.
+
+        Raises ChangedOnDiskError when the file changed on disk since it was last read or written, unless the
+        person chose to `overwrite` it.
+        """
+        with self._io_lock:
+            check = None if overwrite else self._refuse_unseen_change
+            write_atomically(prepared.path, prepared.data, before_replace=check)
+            self._disk_hash = content_hash(prepared.data)
+            self._saved_revision = max(self._saved_revision, prepared.revision)
+
+    def save(self, overwrite: bool = False) -> bool:
+        """Prepare and write in one go. Returns whether the file was written."""
+        prepared = self.prepare_save()
+        if prepared is None:
+            return False
+        self.write(prepared, overwrite=overwrite)
         return True
 
     def changed_on_disk(self) -> bool:
@@ -328,13 +358,24 @@ class Document:
     def _refuse_unseen_change(self) -> None:
         if self.changed_on_disk():
             raise ChangedOnDiskError(
-                f"{self.path} changed on disk since it was opened; not saved, so that change is not lost"
+                f"{self.path} changed on disk since it was last read; not saved, so that change is not lost"
             )
+
+    def restore(self, text: str) -> None:
+        """Replace the whole content with `text` (LF endings), as one edit: used by undo and redo."""
+        data, syntax_error = parse_data(Source(text))
+        if data is None:
+            raise DocumentError(f"cannot restore: {syntax_error.message if syntax_error else 'invalid TOML'}")
+        tree = tomlkit.parse(text)
+        rehome_comments(tree)
+        self._tree = tree
+        self._data = data
+        self._changed()
 
     # ---- internals -------------------------------------------------------------------------------------------
 
     def _changed(self) -> None:
-        self.dirty = True
+        self.revision += 1
         self._model = None
 
     def _allocate_id(self, prefix: str) -> str:

@@ -1,0 +1,302 @@
+"""The app driven with Pilot: every pane adds, edits, links, deletes and undoes, and the file on disk is checked
+after each step (comments intact, only the intended change)."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, SelectionList
+
+from tmtui.document.settings import Settings
+from tmtui.tui.app import TmtuiApp
+from tmtui.tui.screens.confirm_modal import ChoiceModal
+from tmtui.tui.screens.export_screen import ExportScreen
+from tmtui.tui.screens.file_screens import BrokenFileScreen, MissingFileScreen
+from tmtui.tui.screens.help_screen import HelpScreen
+from tmtui.tui.screens.main_screen import MainScreen
+from tmtui.tui.screens.record_screen import RecordScreen
+from tmtui.tui.widgets.record_list import RecordList, RecordTable
+
+
+def make_app(path: Path, **settings) -> TmtuiApp:
+    return TmtuiApp(path, settings=Settings(**settings), watch_interval=None)
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+async def settle(app: TmtuiApp, pilot) -> None:
+    """Let messages, the save worker and the redraw finish."""
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_opening_and_quitting_without_an_edit_leaves_the_file_byte_for_byte(commented_file):
+    before = commented_file.read_bytes()
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key in "1234":
+            await pilot.press(key)
+        await pilot.press("ctrl+q")
+    assert commented_file.read_bytes() == before
+
+
+async def test_keys_switch_panes_and_focus_the_main_list(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key, kind in (("2", "threats"), ("3", "mitigations"), ("4", "reviews"), ("1", "components")):
+            await pilot.press(key)
+            assert isinstance(app.focused, RecordTable)
+            assert app.focused.kind == kind
+
+
+async def test_new_threat_is_written_after_the_last_threat_with_comments_intact(commented_file, commented_text):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "n")
+        assert isinstance(app.screen, RecordScreen)
+        assert isinstance(app.focused, Input)  # the title, ready to type
+        await pilot.press(*"Session fixation", "tab")
+        await settle(app, pilot)
+        after = commented_file.read_text()
+        assert sorted(changed_lines(commented_text, after)) == sorted(
+            ["+", "+[[threats]]", '+id = "T4"', '+title = "Session fixation"']
+        )
+        assert 'targets = ["C1"]\n\n[[threats]]\nid = "T4"\ntitle = "Session fixation"\n\n# ---- Mitigations' in after
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        threats = app.screen.query_one("#threats", RecordList)
+        assert "T4" in [r.id for r in threats._records]
+
+
+async def test_editing_a_field_changes_only_its_line(commented_file, commented_text):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "enter")  # T1 is first: highest risk
+        assert app.screen.record_id == "T1"
+        title = app.screen.query_one("#field-title Input", Input)
+        title.value = "SQL injection in search"
+        await pilot.press("tab")
+        await settle(app, pilot)
+    assert changed_lines(commented_text, commented_file.read_text()) == [
+        '-title = "SQL injection"',
+        '+title = "SQL injection in search"',
+    ]
+
+
+async def test_linking_a_mitigation_to_threats_edits_the_array_in_place(commented_file, commented_text):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("3", "enter")
+        assert app.screen.record_id == "M1"
+        threats = app.screen.query_one("#field-threats SelectionList", SelectionList)
+        threats.select("T3")
+        await settle(app, pilot)
+    assert changed_lines(commented_text, commented_file.read_text()) == [
+        '-threats = ["T1"]',
+        '+threats = ["T1", "T3"]',
+    ]
+
+
+async def test_deleting_asks_first_and_can_drop_references(commented_file, commented_text):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")  # T1 is selected, and M1 names it
+        await pilot.press("delete")
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("n")  # cancel
+        await settle(app, pilot)
+        assert commented_file.read_text() == commented_text
+        await pilot.press("delete", "d")  # delete and drop the references
+        await settle(app, pilot)
+    after = commented_file.read_text()
+    data = tomllib.loads(after)
+    assert [t["id"] for t in data["threats"]] == ["T2", "T3"]
+    assert data["mitigations"][0]["threats"] == []
+    assert "# Comment about T1" not in after and "# Comment about T2" in after
+
+
+async def test_undo_and_redo_restore_the_file_exactly(commented_file, commented_text):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "delete", "y")
+        await settle(app, pilot)
+        deleted = commented_file.read_text()
+        assert deleted != commented_text
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert commented_file.read_text() == commented_text
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert commented_file.read_text() == deleted
+
+
+async def test_validation_problems_show_in_the_list_and_beside_the_field(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[[threats]]\nid = "T1"\ntitle = "x"\ntargets = ["C9"]\n')
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#threats-table", RecordTable)
+        assert table.get_row("T1")[0].plain == "!"
+        await pilot.press("enter")
+        problems = app.screen.query_one("#field-targets .field-problems")
+        assert "targets names C9" in str(problems.render())
+        assert app.screen.query_one("#field-targets").has_class("has-error")
+
+
+async def test_export_screen_writes_the_report_beside_the_model(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("w")
+        await settle(app, pilot)
+        report = commented_file.with_suffix(".md")
+        assert report.read_text().startswith("# Threat model: Shop\n")
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_copy_uses_the_clipboard_escape_sequence(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x", "c")
+        assert app.clipboard.startswith("# Threat model: Shop")
+
+
+async def test_a_file_that_does_not_parse_is_shown_and_never_written(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[system]\nname = "x\n[[threats]]\n')
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, BrokenFileScreen)
+        shown = "\n".join(str(s.render()) for s in app.screen.query(".excerpt"))
+        assert 'name = "x' in shown
+        await pilot.press("n", "ctrl+s", "r")
+        await pilot.press("ctrl+q")
+    assert path.read_bytes() == before
+
+
+async def test_a_missing_file_offers_a_starter_model(tmp_path):
+    path = tmp_path / "threatmodel.toml"
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, MissingFileScreen)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert "What could go wrong?" in path.read_text()
+
+
+async def test_recording_a_review_keeps_todays_figures(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4", "r")
+        assert isinstance(app.screen, RecordScreen)
+        await settle(app, pilot)
+    review = tomllib.loads(commented_file.read_text())["reviews"][-1]
+    assert review["id"] == "R2"
+    assert review["metrics"] == {"threats": 3, "open": 3, "open_high_risk": 1, "mitigated_percent": 0}
+
+
+async def test_mitigating_an_open_threat_from_pane_three(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        app.screen.query_one("#unmitigated-table", RecordTable).focus()
+        await pilot.press("m")
+        assert isinstance(app.screen, RecordScreen) and app.screen.record_id is None
+        await pilot.press(*"Lock the DB", "enter")
+        await settle(app, pilot)
+    mitigations = tomllib.loads(commented_file.read_text())["mitigations"]
+    assert mitigations[-1] == {"id": "M2", "threats": ["T2"], "title": "Lock the DB"}
+
+
+async def test_a_change_on_disk_is_reloaded_when_there_are_no_edits(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        commented_file.write_text(commented_file.read_text().replace('"SQL injection"', '"SQLi"'))
+        app.check_disk()
+        await settle(app, pilot)
+        assert app.session.model.find("T1").title == "SQLi"
+
+
+async def test_a_save_never_overwrites_a_change_it_has_not_seen(commented_file):
+    app = make_app(commented_file, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.edit_field("T2", "title", "mine")
+        theirs = commented_file.read_text().replace('"Brute force"', '"theirs"')
+        commented_file.write_text(theirs)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        assert commented_file.read_text() == theirs
+        await pilot.press("r")  # reload theirs
+        await settle(app, pilot)
+        assert app.session.model.find("T3").title == "theirs"
+        assert not app.session.document.dirty
+
+
+async def test_long_text_can_be_edited_in_the_editor(commented_file, tmp_path, monkeypatch):
+    editor = tmp_path / "fake-editor"
+    editor.write_text('#!/bin/sh\nprintf "Written in the editor.\\nSecond line.\\n" > "$1"\n')
+    editor.chmod(0o755)
+    app = make_app(commented_file, editor=str(editor))
+    monkeypatch.setattr(app, "suspend", nullcontext)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "enter")
+        app.screen.query_one("#field-notes TextArea").focus()
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+    notes = tomllib.loads(commented_file.read_text())["threats"][0]["notes"]
+    assert notes == "Written in the editor.\nSecond line."
+
+
+async def test_help_lists_every_key(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        from tmtui.tui.screens.help_screen import help_markdown
+
+        text = help_markdown()
+        for key in ("`n`", "`Delete`", "`Ctrl+S`", "`x`", "`Ctrl+Z`", "`1`", "set-clipboard"):
+            assert key in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_palette_offers_every_action_and_the_terminal_theme_is_remembered(commented_file):
+    from tmtui.document.settings import load_settings
+
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Export", "Save", "Help", "New threat", "Record a review", "Open T1 SQL injection"):
+            assert title in titles
+        app.action_ansi_theme()
+        await pilot.pause()
+    assert load_settings().theme == "ansi-dark"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_tab_titles_shorten_before_they_vanish(commented_file, size):
+    app = make_app(commented_file)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        labels = [str(tab.label) for tab in app.screen.query("Tab")]
+        assert [label[0] for label in labels] == ["1", "2", "3", "4"]
+        assert sum(len(label) + 2 for label in labels) <= size[0]

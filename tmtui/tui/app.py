@@ -1,0 +1,453 @@
+"""The tmtui app: opens a model, routes every edit through the session, saves off the UI thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+from textual.worker import get_current_worker
+
+from tmtui.document.edit import ChangedOnDiskError, DocumentError, ModelSyntaxError, PreparedSave, Value
+from tmtui.document.settings import Settings, load_settings, save_setting
+from tmtui.document.source import UnreadableError
+from tmtui.model import RECORD_TYPES, compute_metrics
+from tmtui.session import Session
+from tmtui.tui.keymap import KEYMAP, bindings
+from tmtui.tui.screens.confirm_modal import ChoiceModal
+from tmtui.tui.screens.export_screen import ExportScreen
+from tmtui.tui.screens.file_screens import BrokenFileScreen, MissingFileScreen
+from tmtui.tui.screens.help_screen import HelpScreen
+from tmtui.tui.screens.main_screen import MainScreen
+from tmtui.tui.screens.record_screen import RecordScreen
+from tmtui.tui.widgets.record_list import RecordTable
+
+PANE_ACTIONS = {"pane", "new_record", "edit_record", "delete_record", "export"}
+
+
+class TmtuiApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tmtui"
+    BINDINGS = bindings("app")
+
+    def __init__(self, path: Path, settings: Settings | None = None, watch_interval: float | None = 1.0) -> None:
+        super().__init__()
+        self.model_path = path
+        self.settings = settings or load_settings()
+        self.watch_interval = watch_interval
+        self.session: Session | None = None
+        self._saves_running = 0
+        self._conflict_open = False
+        self._disk_stamp: tuple[int, int] | None = None
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    # ---- opening ---------------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for problem in self.settings.problems:
+            self.notify(problem, severity="warning")
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.open_model(first=True)
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.check_disk)
+
+    def open_model(self, first: bool = False) -> None:
+        show = self.push_screen if first else self.switch_screen
+        try:
+            self.session = Session.open(self.model_path)
+        except UnreadableError as error:
+            self.session = None
+            if not self.model_path.exists():
+                show(MissingFileScreen(self.model_path))
+            else:
+                show(BrokenFileScreen(self.model_path, error.message))
+            return
+        except ModelSyntaxError as error:
+            self.session = None
+            text = self.model_path.read_text(encoding="utf-8", errors="replace")
+            show(BrokenFileScreen(self.model_path, error.finding.message, text, error.finding))
+            return
+        except DocumentError as error:
+            self.session = None
+            show(BrokenFileScreen(self.model_path, str(error)))
+            return
+        self._disk_stamp = self._stamp()
+        show(MainScreen(self.session))
+        self.update_title()
+
+    def action_reopen(self) -> None:
+        self.open_model()
+
+    def action_create_starter(self) -> None:
+        from tmtui.cli import starter_text
+        from tmtui.document.save import write_atomically
+
+        if self.model_path.exists():
+            self.open_model()
+            return
+        try:
+            write_atomically(self.model_path, starter_text(self.model_path.parent.resolve().name).encode("utf-8"))
+        except OSError as error:
+            self.notify(f"Could not create {self.model_path}: {error.strerror or error}", severity="error")
+            return
+        self.open_model()
+
+    def action_fix_in_editor(self) -> None:
+        self.run_editor(self.model_path)
+        self.open_model()
+
+    # ---- the small API the panes and forms call ---------------------------------------------------------------
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def edit_field(self, record_id: str, key: str, value: Value) -> None:
+        assert self.session is not None
+        try:
+            changed = self.session.set_field(record_id, key, value)
+        except DocumentError as error:
+            self.notify(str(error), severity="error")
+            return
+        if changed:
+            self.after_edit()
+
+    def create_record(self, kind: str, fields: dict[str, Any]) -> str:
+        assert self.session is not None
+        record_id = self.session.add_record(kind, fields)
+        self.after_edit()
+        return record_id
+
+    def after_edit(self) -> None:
+        """Redraw what shows the model and save (autosave), or mark the save as pending."""
+        main = self.main_screen
+        if main is not None:
+            main.refresh_from_model()
+        if isinstance(self.screen, RecordScreen):
+            self.screen.refresh_from_model()
+        if self.settings.autosave:
+            self.save()
+        self.update_title()
+
+    def update_title(self) -> None:
+        if self.session is None:
+            self.title, self.sub_title = "tmtui", str(self.model_path)
+            return
+        name = self.session.model.system.name or "Untitled system"
+        self.title = f"tmtui · {name}"
+        pending = self.session.document.dirty
+        self.sub_title = f"{self.model_path}{' ●' if pending else ''}"
+
+    # ---- saving, off the UI thread ---------------------------------------------------------------------------
+
+    def save(self, overwrite: bool = False) -> None:
+        """Render and verify here (fast), write on a worker thread."""
+        if self.session is None:
+            return
+        try:
+            prepared = self.session.document.prepare_save()
+        except DocumentError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return
+        if prepared is None:
+            return
+        self._saves_running += 1
+        self.write_file(prepared, overwrite)
+
+    @work(thread=True, group="save")
+    def write_file(self, prepared: PreparedSave, overwrite: bool) -> None:
+        assert self.session is not None
+        document = self.session.document
+        error: Exception | None = None
+        try:
+            document.write(prepared, overwrite=overwrite)
+        except (ChangedOnDiskError, OSError) as caught:
+            error = caught
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._save_finished, error)
+
+    def _save_finished(self, error: Exception | None) -> None:
+        self._saves_running -= 1
+        self._disk_stamp = self._stamp()
+        if isinstance(error, ChangedOnDiskError):
+            self.resolve_conflict()
+        elif isinstance(error, OSError):
+            self.notify(f"Could not save: {error.strerror or error}", severity="error", timeout=10)
+        self.update_title()
+
+    def action_save(self) -> None:
+        if self.session is None:
+            return
+        if not self.session.document.dirty:
+            self.notify("Nothing to save: the file is up to date.")
+            return
+        self.save()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.model_path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def check_disk(self) -> None:
+        """Notice a change on disk (git pull, an editor, another tmtui) and reload or ask."""
+        if self.session is None or self._saves_running or self._conflict_open:
+            return
+        stamp = self._stamp()
+        if stamp == self._disk_stamp:
+            return
+        self._disk_stamp = stamp
+        if not self.session.document.changed_on_disk():
+            return
+        if self.session.document.dirty:
+            self.resolve_conflict()
+        else:
+            self.reload("The file changed on disk; reloaded.")
+
+    def reload(self, message: str) -> None:
+        assert self.session is not None
+        try:
+            self.session.reload()
+        except (UnreadableError, ModelSyntaxError, DocumentError):
+            self.open_model()
+            return
+        self._disk_stamp = self._stamp()
+        self.after_edit()
+        self.notify(message)
+
+    def resolve_conflict(self) -> None:
+        if self._conflict_open:
+            return
+        self._conflict_open = True
+
+        def decided(answer: str | None) -> None:
+            self._conflict_open = False
+            if answer == "reload":
+                self.reload("Reloaded the file from disk; your unsaved edits were dropped.")
+            elif answer == "overwrite":
+                self.save(overwrite=True)
+            else:
+                self.notify("Not saved: the file changed on disk. Ctrl+S asks again.", severity="warning")
+
+        self.push_screen(
+            ChoiceModal(
+                f"{self.model_path} changed on disk while you had unsaved edits.",
+                [
+                    ("reload", "Reload from disk", "r"),
+                    ("overwrite", "Keep mine (overwrite)", "o"),
+                    ("later", "Later", "l"),
+                ],
+                detail="Reload takes the file's version and drops your unsaved edits; keep mine overwrites the "
+                "change made on disk.",
+            ),
+            decided,
+        )
+
+    # ---- actions on records ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in PANE_ACTIONS or action in {"undo", "redo", "save"}:
+            return self.session is not None and isinstance(self.screen, MainScreen | RecordScreen)
+        return True
+
+    def _typing(self) -> bool:
+        return isinstance(self.focused, Input | TextArea)
+
+    def action_pane(self, number: int) -> None:
+        if self._typing():
+            return
+        while isinstance(self.screen, RecordScreen):
+            self.screen.action_back()
+        if isinstance(self.screen, MainScreen):
+            self.screen.show_pane(number)
+
+    def _selected(self) -> tuple[str, str] | None:
+        focused = self.focused
+        if isinstance(focused, RecordTable) and focused.selected_id:
+            return focused.kind, focused.selected_id
+        return None
+
+    def action_new_record(self) -> None:
+        main = self.main_screen
+        if main is None or self.screen is not main or self.session is None:
+            return
+        record_list = main.active_pane.list_for_new()
+        if record_list.kind == "reviews":
+            self.record_review()
+            return
+        self.push_screen(RecordScreen(self.session, record_list.kind, None))
+
+    def action_edit_record(self) -> None:
+        selected = self._selected()
+        if selected and self.session is not None:
+            self.push_screen(RecordScreen(self.session, *selected))
+
+    def action_delete_record(self) -> None:
+        selected = self._selected()
+        if not selected or self.session is None:
+            return
+        _, record_id = selected
+        session = self.session
+        record = session.model.find(record_id)
+        references = session.references_to(record_id)
+        label = f"{record_id} {record.label if record else ''}".strip()
+        answers = [("delete", "Delete", "y")]
+        detail = ""
+        if references:
+            where = ", ".join(f"{r.record_id}.{r.key}" for r in references)
+            detail = f"It is named by {where}."
+            answers = [("drop", "Delete and drop the references", "d"), ("delete", "Delete, keep references", "y")]
+        answers.append(("cancel", "Cancel", "n"))
+
+        def decided(answer: str | None) -> None:
+            if answer in ("delete", "drop"):
+                session.delete_record(record_id, drop_references=answer == "drop")
+                self.after_edit()
+                self.notify(f"Deleted {record_id}. Ctrl+Z brings it back.")
+
+        self.push_screen(ChoiceModal(f"Delete {label}?", answers, detail=detail), decided)
+
+    def new_mitigation_for(self, threat_id: str) -> None:
+        if self.session is not None:
+            self.push_screen(RecordScreen(self.session, "mitigations", None, preset={"threats": [threat_id]}))
+
+    def record_review(self) -> None:
+        """A review of today with the figures as they are now; the form opens for who took part and notes."""
+        if self.session is None:
+            return
+        snapshot = compute_metrics(self.session.model).snapshot()
+        record_id = self.create_record("reviews", {"date": dt.date.today(), "metrics": snapshot})
+        self.push_screen(RecordScreen(self.session, "reviews", record_id))
+
+    def action_undo(self) -> None:
+        if self.session is not None and not self._typing():
+            done = self.session.undo()
+            self.notify(f"Undid: {done}" if done else "Nothing to undo.")
+            if done:
+                self.after_edit()
+
+    def action_redo(self) -> None:
+        if self.session is not None and not self._typing():
+            done = self.session.redo()
+            self.notify(f"Redid: {done}" if done else "Nothing to redo.")
+            if done:
+                self.after_edit()
+
+    def action_export(self) -> None:
+        if self.session is not None and not isinstance(self.screen, ExportScreen):
+            self.push_screen(ExportScreen(self.session.model, self.model_path))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_ansi_theme(self) -> None:
+        self.theme = "ansi-dark"
+
+    def _remember_theme(self, theme: Any) -> None:
+        if theme.name != self.settings.theme:
+            self.settings.theme = theme.name
+            try:
+                save_setting("theme", theme.name)
+            except OSError as error:
+                self.notify(f"Could not remember the theme: {error}", severity="warning")
+
+    async def action_quit(self) -> None:
+        if isinstance(self.screen, RecordScreen):
+            self.screen.form.flush()
+        if self.session is not None and self.session.document.dirty:
+            try:
+                self.session.document.save()
+            except (DocumentError, OSError) as error:
+                self.notify(f"Not saved: {error}", severity="error", timeout=10)
+                return
+        self.exit(0)
+
+    # ---- $EDITOR ---------------------------------------------------------------------------------------------
+
+    def run_editor(self, path: Path) -> bool:
+        command = [*self.settings.editor_command(), str(path)]
+        try:
+            with self.suspend():
+                result = subprocess.run(command, check=False)
+        except OSError as error:
+            self.notify(f"Could not run {command[0]}: {error}", severity="error")
+            return False
+        self.refresh()
+        return result.returncode == 0
+
+    def edit_in_editor(self, text: str) -> str | None:
+        """The text as edited in $EDITOR, or None when the editor failed."""
+        fd, name = tempfile.mkstemp(prefix="tmtui-", suffix=".md", text=True)
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            if not self.run_editor(path):
+                return None
+            return path.read_text(encoding="utf-8")
+        finally:
+            path.unlink(missing_ok=True)
+
+    # ---- command palette -------------------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for action in KEYMAP:
+            if action.scope == "app" and action.id not in ("palette", "quit"):
+                yield SystemCommand(
+                    action.description, f"Key: {action.key or 'palette only'}", self._runner(action.action)
+                )
+        if self.session is None:
+            return
+        for record_type in RECORD_TYPES:
+            yield SystemCommand(
+                f"New {record_type.SINGULAR}", f"Add a {record_type.SINGULAR}", self._new_of_kind(record_type.KIND)
+            )
+        yield SystemCommand("Record a review", "Keep today's figures in the review log", self.record_review)
+        for record in self.session.model.all_records():
+            yield SystemCommand(
+                f"Open {record.id} {record.label}"[:80],
+                f"Edit this {record.SINGULAR}",
+                self._opener(record.KIND, record.id),
+            )
+
+    def _runner(self, action: str):
+        async def run() -> None:
+            await self.run_action(action)
+
+        return run
+
+    def _new_of_kind(self, kind: str):
+        def new() -> None:
+            if self.session is None:
+                return
+            if kind == "reviews":
+                self.record_review()
+            else:
+                self.push_screen(RecordScreen(self.session, kind, None))
+
+        return new
+
+    def _opener(self, kind: str, record_id: str):
+        def open_record() -> None:
+            if self.session is not None:
+                self.push_screen(RecordScreen(self.session, kind, record_id))
+
+        return open_record
+
+
+def run_app(path: Path) -> int:
+    app = TmtuiApp(path)
+    result = app.run()
+    return result or 0

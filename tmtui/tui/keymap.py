@@ -1,0 +1,65 @@
+"""Every key of the app as data: the bindings, the footer, the help screen and the command palette read this table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    id: str
+    key: str  # Textual key names, comma-separated; "" for palette-only actions
+    action: str
+    description: str
+    group: str
+    scope: str = "app"  # which widget or screen binds it
+    show: bool = True  # shown in the footer
+    help_key: str = ""  # how the help screen writes the key, when not the key itself
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.description, show=self.show, id=self.id)
+
+
+KEYMAP: tuple[KeyAction, ...] = (
+    KeyAction("pane-1", "1", "pane(1)", "What are we building?", "Panes", show=False),
+    KeyAction("pane-2", "2", "pane(2)", "What could go wrong?", "Panes", show=False),
+    KeyAction("pane-3", "3", "pane(3)", "What are we going to do about it?", "Panes", show=False),
+    KeyAction("pane-4", "4", "pane(4)", "How well did we do?", "Panes", show=False),
+    KeyAction("new", "n", "new_record", "New", "Records"),
+    KeyAction("edit", "enter", "edit_record", "Edit", "Records", scope="list"),
+    KeyAction("delete", "delete", "delete_record", "Delete", "Records", scope="list"),
+    KeyAction("mitigate", "m", "mitigate", "Mitigate", "Records", scope="unmitigated"),
+    KeyAction("record-review", "r", "record_review", "Record review", "Records", scope="review-pane"),
+    KeyAction("undo", "ctrl+z", "undo", "Undo", "Editing", show=False),
+    KeyAction("redo", "ctrl+y", "redo", "Redo", "Editing", show=False),
+    KeyAction("editor", "ctrl+e", "open_editor", "$EDITOR", "Editing", scope="long-text"),
+    KeyAction("back", "escape", "back", "Back", "Editing", scope="record-screen"),
+    KeyAction("new-mitigation-for-threat", "ctrl+n", "mitigate", "New mitigation", "Editing", scope="threat-form"),
+    KeyAction("save", "ctrl+s", "save", "Save", "File"),
+    KeyAction("export", "x", "export", "Export", "File"),
+    KeyAction("export-write", "w", "write", "Write file", "Export screen", scope="export"),
+    KeyAction("export-copy", "c", "copy", "Copy", "Export screen", scope="export"),
+    KeyAction("export-back", "escape", "back", "Back", "Export screen", scope="export"),
+    KeyAction("help", "question_mark", "help", "Help", "App", help_key="?"),
+    KeyAction("palette", "ctrl+p", "command_palette", "Commands", "App", show=False),
+    KeyAction("theme", "", "ansi_theme", "Theme: follow the terminal's colours (ansi-dark)", "App"),
+    KeyAction("quit", "ctrl+q", "quit", "Quit", "App"),
+)
+
+
+def bindings(scope: str) -> list[Binding]:
+    return [k.binding() for k in KEYMAP if k.scope == scope and k.key]
+
+
+NAMED_KEYS = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "question_mark": "?"}
+
+
+def key_label(action: KeyAction) -> str:
+    """How people write the key: `Ctrl+S`, `Esc`, `n`."""
+    if action.help_key:
+        return action.help_key
+    *modifiers, key = action.key.split(",")[0].split("+")
+    key = NAMED_KEYS.get(key, key.upper() if modifiers else key)
+    return "+".join([*(m.capitalize() for m in modifiers), key])

@@ -1,0 +1,84 @@
+"""What the app shows instead of the panes when the model file is missing or does not parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tmtui.model import Finding
+
+
+def excerpt(text: str, line: int, column: int | None, around: int = 3) -> str:
+    """The lines around `line`, numbered, with a caret under the column."""
+    lines = text.split("\n")
+    start, end = max(1, line - around), min(len(lines), line + around)
+    width = len(str(end))
+    out = []
+    for number in range(start, end + 1):
+        marker = ">" if number == line else " "
+        out.append(f"{marker}{number:>{width}} │ {escape(lines[number - 1])}")
+        if number == line and column:
+            out.append(" " * (width + 4 + column) + "[b red]^[/]")
+    return "\n".join(out)
+
+
+class BrokenFileScreen(Screen):
+    """The file does not parse: where it breaks, and a way to fix it. The app never writes such a file."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        ("e", "app.fix_in_editor", "Open in $EDITOR"),
+        ("r", "app.reopen", "Reload"),
+        ("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, path: Path, message: str, text: str = "", finding: Finding | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.message = message
+        self.text = text
+        self.finding = finding
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="file-problem"):
+            yield Static(f"[b]{escape(str(self.path))}[/b] cannot be opened", classes="problem-title")
+            yield Static(escape(self.message), classes="problem-message")
+            if self.finding is not None and self.finding.line:
+                yield Static(excerpt(self.text, self.finding.line, self.finding.column), classes="excerpt")
+            yield Static(
+                "tmtui will not write to this file until it reads cleanly.\n"
+                "Press e to fix it in your $EDITOR, r to read it again, Ctrl+Q to quit.",
+                classes="hint",
+            )
+        yield Footer()
+
+
+class MissingFileScreen(Screen):
+    """No model at the path yet: offer a commented starter model."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        ("c", "app.create_starter", "Create starter model"),
+        ("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="file-problem"):
+            yield Static(f"There is no model at [b]{escape(str(self.path))}[/b] yet.", classes="problem-title")
+            yield Static(
+                "Press c to create a commented starter model there: it walks you through the four questions.\n"
+                "Or quit (Ctrl+Q) and run `tmtui demo` to explore an example first.",
+                classes="hint",
+            )
+        yield Footer()

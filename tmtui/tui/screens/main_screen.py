@@ -1,0 +1,79 @@
+"""The four panes as tabs titled with their questions, under a header and over a footer with the live keys."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from tmtui.session import Session
+from tmtui.tui.widgets.building_pane import BuildingPane
+from tmtui.tui.widgets.mitigations_pane import MitigationsPane
+from tmtui.tui.widgets.pane import Pane
+from tmtui.tui.widgets.review_pane import ReviewPane
+from tmtui.tui.widgets.threats_pane import ThreatsPane
+
+# Tab titles from longest to shortest; the longest set that fits the terminal's width is used.
+TAB_TITLES: tuple[tuple[str, str, str, str], ...] = (
+    ("What are we building?", "What could go wrong?", "What are we going to do about it?", "How well did we do?"),
+    ("What are we building?", "What could go wrong?", "What will we do?", "How did we do?"),
+    ("Building", "Threats", "Mitigations", "Review"),
+    ("Build", "Threats", "Do", "Review"),
+)
+PANES = (BuildingPane, ThreatsPane, MitigationsPane, ReviewPane)
+
+
+def tab_titles_for(width: int) -> tuple[str, ...]:
+    for titles in TAB_TITLES:
+        # each tab is "N title" with one cell of padding either side
+        if sum(len(t) + 4 for t in titles) <= width:
+            return tuple(f"{n} {t}" for n, t in enumerate(titles, start=1))
+    return tuple(f"{n} {t}" for n, t in enumerate(TAB_TITLES[-1], start=1))
+
+
+class MainScreen(Screen):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="panes"):
+            for number, (pane_class, title) in enumerate(zip(PANES, tab_titles_for(120), strict=True), start=1):
+                with TabPane(title, id=f"tab-{number}"):
+                    yield pane_class(self.session, id=f"pane-{number}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_from_model()
+        self.active_pane.focus_main()
+
+    @property
+    def active_pane(self) -> Pane:
+        active = self.query_one(TabbedContent).active or "tab-1"
+        return self.query_one(f"#pane-{active.removeprefix('tab-')}", Pane)
+
+    def show_pane(self, number: int) -> None:
+        self.query_one(TabbedContent).active = f"tab-{number}"
+        pane = self.active_pane
+        if pane.stale:
+            pane.refresh_from_model()
+        pane.focus_main()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self) -> None:
+        pane = self.active_pane
+        if pane.stale:
+            pane.refresh_from_model()
+
+    def refresh_from_model(self) -> None:
+        """Redraw the pane in view now; the others when they are next shown."""
+        for pane in self.query(Pane):
+            pane.stale = True
+        self.active_pane.refresh_from_model()
+
+    def on_resize(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        for number, title in enumerate(tab_titles_for(self.size.width), start=1):
+            tabs.get_tab(f"tab-{number}").label = title

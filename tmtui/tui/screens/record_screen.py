@@ -1,0 +1,60 @@
+"""The full form of one record, opened with enter (or n for a new one); escape goes back to the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tmtui.model import RECORD_TYPE_BY_KIND
+from tmtui.session import Session
+from tmtui.tui.keymap import bindings
+from tmtui.tui.widgets.record_form import form_for
+
+
+class RecordScreen(Screen):
+    BINDINGS = bindings("record-screen")
+
+    def __init__(self, session: Session, kind: str, record_id: str | None, preset: dict[str, Any] | None = None):
+        super().__init__()
+        self.session = session
+        self.kind = kind
+        self.form = form_for(session, kind, record_id, preset)
+        if kind == "threats":
+            self._bindings.bind("ctrl+n", "mitigate", "New mitigation", show=True)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="record-title", classes="record-title")
+        yield self.form
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_from_model()
+        self.form.focus_first()
+
+    @property
+    def record_id(self) -> str | None:
+        return self.form.record_id
+
+    def refresh_from_model(self) -> None:
+        singular = RECORD_TYPE_BY_KIND[self.kind].SINGULAR
+        record = self.form.current()
+        if self.record_id is None:
+            title = f"New {singular} — it is added when you fill in its first field"
+        elif record is None:
+            title = f"{self.record_id} no longer exists (undone or deleted); escape goes back"
+        else:
+            title = f"{singular.capitalize()} {record.id}  {record.label}"
+        self.query_one("#record-title", Static).update(title)
+        self.form.refresh_from_model()
+
+    def action_back(self) -> None:
+        self.form.flush()
+        self.app.pop_screen()
+
+    def action_mitigate(self) -> None:
+        if self.record_id:
+            self.app.new_mitigation_for(self.record_id)

@@ -1,0 +1,94 @@
+"""Pane 1, "What are we building?": the system summary, the lists of what it is made of, and its map."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import ContentSwitcher, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tmtui.document.edit import SYSTEM
+from tmtui.tui.widgets.columns import columns_for
+from tmtui.tui.widgets.pane import Pane
+from tmtui.tui.widgets.record_form import RecordForm
+from tmtui.tui.widgets.record_list import RecordList
+from tmtui.tui.widgets.system_map import system_map
+
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("system", "System", ""),
+    ("assets", "Assets", "No assets yet — press n to add what an attacker wants: data, keys, money."),
+    ("boundaries", "Boundaries", "No trust boundaries yet — press n. Where does the level of trust change?"),
+    ("components", "Components", "No components yet — press n to add a process, a data store or an external entity."),
+    ("flows", "Data flows", "No data flows yet — press n to connect two components."),
+    ("stories", "User stories", "No user stories yet — press n: As a <who> I want <what> so that <why>."),
+    ("assumptions", "Assumptions", "No assumptions yet — press n to write down what you take for granted."),
+    ("map", "Map", ""),
+)
+LIST_SECTIONS = [key for key, _, hint in SECTIONS if hint]
+
+
+class BuildingPane(Pane):
+    def __init__(self, session, **kwargs) -> None:
+        super().__init__(session, **kwargs)
+        self.section = "components"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield OptionList(*[Option(title, id=key) for key, title, _ in SECTIONS], id="sections")
+            with ContentSwitcher(initial=self.section, id="building-content"):
+                with VerticalScroll(id="system"):
+                    yield Static("The system: what it does, for whom, and who owns this model.", classes="hint")
+                    yield RecordForm(self.session, SYSTEM, SYSTEM)
+                for key, _, hint in SECTIONS:
+                    if hint:
+                        yield RecordList(key, columns_for(key), hint, id=key)
+                with VerticalScroll(id="map"):
+                    yield Static("", id="map-text")
+
+    def on_mount(self) -> None:
+        sections = self.query_one("#sections", OptionList)
+        sections.highlighted = [key for key, _, _ in SECTIONS].index(self.section)
+
+    @on(OptionList.OptionHighlighted, "#sections")
+    def _section_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_section(str(event.option.id))
+
+    def show_section(self, key: str) -> None:
+        self.section = key
+        self.query_one(ContentSwitcher).current = key
+
+    def main_list(self) -> RecordList:
+        key = self.section if self.section in LIST_SECTIONS else "components"
+        return self.query_one(f"#{key}", RecordList)
+
+    def focus_main(self) -> None:
+        if self.section in LIST_SECTIONS:
+            self.main_list().table.focus()
+        else:
+            self.query_one("#sections", OptionList).focus()
+
+    def list_for_new(self) -> RecordList:
+        record_list = super().list_for_new()
+        if self.section != record_list.kind:
+            self.open_section(record_list.kind)
+        return record_list
+
+    def open_section(self, key: str) -> None:
+        self.query_one("#sections", OptionList).highlighted = [k for k, _, _ in SECTIONS].index(key)
+        self.show_section(key)
+
+    def refresh_from_model(self) -> None:
+        model = self.session.model
+        findings = self.session.findings
+        sections = self.query_one("#sections", OptionList)
+        for index, (key, title, hint) in enumerate(SECTIONS):
+            if hint:
+                count = len(model.records(key))
+                self.query_one(f"#{key}", RecordList).show(model.records(key), model, findings)
+                problems = any(f.kind == key and f.is_error for f in findings)
+                label = f"{title} {count}" + (" !" if problems else "")
+                sections.replace_option_prompt_at_index(index, label)
+        self.query_one(RecordForm).refresh_from_model()
+        self.query_one("#map-text", Static).update(system_map(model))
+        self.stale = False

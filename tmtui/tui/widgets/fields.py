@@ -1,0 +1,327 @@
+"""One editor per kind of field, built from the model's field specs. Each commits a value; none writes TOML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
+
+from tmtui.model import FieldSpec, Finding, Model, Severity
+from tmtui.tui.keymap import bindings
+
+
+class FieldEditor(Vertical):
+    """A label, the input for one field, and the problems validation found with it."""
+
+    DEFAULT_CLASSES = "field"
+
+    class Committed(Message):
+        def __init__(self, editor: FieldEditor, key: str, value: Any) -> None:
+            super().__init__()
+            self.editor = editor
+            self.key = key
+            self.value = value
+
+    def __init__(self, spec: FieldSpec, value: Any, model: Model) -> None:
+        super().__init__(id=f"field-{spec.key}")
+        self.spec = spec
+        self.value = value
+        self.model = model
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.spec.label + (" *" if self.spec.required else ""), classes="field-label")
+        yield self.make_input()
+        yield Static("", classes="field-problems")
+
+    def make_input(self) -> Widget:
+        raise NotImplementedError
+
+    @property
+    def input(self) -> Widget:
+        return self.children[1]
+
+    def typed(self) -> Any:
+        """The value the input shows now, as the model would hold it."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Commit what the input shows (when it loses focus, on enter, or before the form closes)."""
+        self.commit(self.typed())
+
+    def commit(self, value: Any) -> None:
+        if value != self.value:
+            self.value = value
+            self.post_message(self.Committed(self, self.spec.key, value))
+
+    def show(self, value: Any, model: Model) -> None:
+        """Show a value that changed elsewhere (undo, a reload); the field being typed in is left alone."""
+        self.model = model
+        if value != self.value and not self.input.has_focus_within:
+            self.value = value
+            self.display_value(value)
+
+    def display_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def show_problems(self, findings: list[Finding]) -> None:
+        problems = self.query_one(".field-problems", Static)
+        problems.update("\n".join(f"{'✗' if f.is_error else '⚠'} {f.message}" for f in findings))
+        self.set_class(any(f.is_error for f in findings), "has-error")
+        self.set_class(bool(findings) and not any(f.is_error for f in findings), "has-warning")
+
+
+class TextEditor(FieldEditor):
+    def make_input(self) -> Widget:
+        return Input(self.value or "", placeholder=self.spec.label, compact=True, select_on_focus=False)
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _commit_text(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        self.flush()
+
+    def typed(self) -> Any:
+        return _text_value(self.query_one(Input).value.strip(), self)
+
+    def display_value(self, value: Any) -> None:
+        self.query_one(Input).value = value or ""
+
+
+class LongTextArea(TextArea):
+    """A multi-line field that commits when it loses focus; Ctrl+E edits it in $EDITOR."""
+
+    BINDINGS = bindings("long-text")
+
+    class Left(Message):
+        pass
+
+    def on_blur(self) -> None:
+        self.post_message(self.Left())
+
+    def action_open_editor(self) -> None:
+        edited = self.app.edit_in_editor(self.text)
+        if edited is not None:
+            self.text = edited.rstrip("\n")
+            self.post_message(self.Left())
+
+
+class LongTextEditor(FieldEditor):
+    def make_input(self) -> Widget:
+        return LongTextArea(self.value or "", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+
+    @on(LongTextArea.Left)
+    def _commit_text(self, event: LongTextArea.Left) -> None:
+        event.stop()
+        self.flush()
+
+    def typed(self) -> Any:
+        text = self.query_one(LongTextArea).text.strip("\n")
+        return _text_value(text if text.strip() else "", self)
+
+    def display_value(self, value: Any) -> None:
+        self.query_one(LongTextArea).text = value or ""
+
+
+class ChoiceEditor(FieldEditor):
+    """One of a closed list (an enum, a reference, a yes/no); blank means unset."""
+
+    def options(self) -> list[tuple[str, Any]]:
+        assert self.spec.choices is not None
+        return [(c.value.replace("_", " "), c.value) for c in self.spec.choices]
+
+    def _all_options(self) -> list[tuple[str, Any]]:
+        options = self.options()
+        if self.value is not None and self.value not in [v for _, v in options]:
+            options.append((f"{self.value} (not valid)", self.value))
+        return options
+
+    def make_input(self) -> Widget:
+        return Select(
+            self._all_options(), value=self.value if self.value is not None else Select.NULL, prompt="—", compact=True
+        )
+
+    @on(Select.Changed)
+    def _commit_choice(self, event: Select.Changed) -> None:
+        event.stop()
+        self.flush()
+
+    def typed(self) -> Any:
+        value = self.query_one(Select).value
+        return None if value is Select.NULL else value
+
+    def display_value(self, value: Any) -> None:
+        select = self.query_one(Select)
+        select.set_options(self._all_options())
+        select.value = value if value is not None else Select.NULL
+
+
+class FlagEditor(ChoiceEditor):
+    def options(self) -> list[tuple[str, Any]]:
+        return [("yes", True), ("no", False)]
+
+
+class RefEditor(ChoiceEditor):
+    """A reference to one record, chosen from the records of the kinds it may name."""
+
+    def options(self) -> list[tuple[str, Any]]:
+        return reference_options(self.spec, self.model)
+
+    def show(self, value: Any, model: Model) -> None:
+        changed_options = reference_options(self.spec, model) != reference_options(self.spec, self.model)
+        super().show(value, model)
+        if changed_options and not self.input.has_focus_within:
+            self.display_value(self.value)
+
+
+def reference_options(spec: FieldSpec, model: Model) -> list[tuple[str, str]]:
+    return [(f"{r.id}  {r.label}", r.id) for kind in spec.refs for r in model.records(kind)]
+
+
+class ListChoiceEditor(FieldEditor):
+    """Several of a list: STRIDE categories, or references to many records."""
+
+    def options(self, model: Model | None = None) -> list[tuple[str, str]]:
+        if self.spec.refs:
+            return reference_options(self.spec, model or self.model)
+        assert self.spec.choices is not None
+        return [(c.value.replace("_", " ").capitalize(), c.value) for c in self.spec.choices]
+
+    def _selections(self) -> list[tuple[str, str, bool]]:
+        options = self.options()
+        known = {v for _, v in options}
+        chosen = set(self.value or [])
+        out = [(label, value, value in chosen) for label, value in options]
+        out += [(f"{v} (missing)", v, True) for v in self.value or [] if v not in known]
+        return out
+
+    def make_input(self) -> Widget:
+        widget: SelectionList[str] = SelectionList(*self._selections(), compact=True)
+        return widget
+
+    @on(SelectionList.SelectedChanged)
+    def _commit_selection(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        self.flush()
+
+    def typed(self) -> Any:
+        selected = set(self.query_one(SelectionList).selected)
+        current = [v for v in self.value or [] if v in selected]
+        if self.spec.refs:
+            # keep the order written in the file and add new ones at the end, so the array is edited in place
+            current += [v for _, v, _ in self._selections() if v in selected and v not in current]
+        else:
+            current = [v for _, v, _ in self._selections() if v in selected]
+        return current
+
+    def display_value(self, value: Any) -> None:
+        widget = self.query_one(SelectionList)
+        with widget.prevent(SelectionList.SelectedChanged):
+            widget.clear_options()
+            widget.add_options(self._selections())
+
+    def show(self, value: Any, model: Model) -> None:
+        options_changed = self.options() != self.options(model)
+        super().show(value, model)
+        if options_changed and not self.input.has_focus_within:
+            self.display_value(self.value)
+
+
+class StringsEditor(FieldEditor):
+    """Free words (owners, tags, goals), typed with commas between them."""
+
+    def make_input(self) -> Widget:
+        return Input(", ".join(self.value or []), placeholder="comma, separated", compact=True, select_on_focus=False)
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _commit_words(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        self.flush()
+
+    def typed(self) -> Any:
+        words = [w.strip() for w in self.query_one(Input).value.split(",") if w.strip()]
+        # cleared: the key goes, unless the file already held an empty list there (owners = [])
+        return words or ([] if self.value == [] else None)
+
+    def display_value(self, value: Any) -> None:
+        self.query_one(Input).value = ", ".join(value or [])
+
+
+class DateEditor(FieldEditor):
+    def make_input(self) -> Widget:
+        return Input(
+            self.value.isoformat() if self.value else "", placeholder="YYYY-MM-DD", compact=True, select_on_focus=False
+        )
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _commit_date(self, event: Input.Submitted | Input.Blurred) -> None:
+        event.stop()
+        self.flush()
+
+    def typed(self) -> Any:
+        text = self.query_one(Input).value.strip()
+        try:
+            return dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            return self.value
+
+    def flush(self) -> None:
+        text = self.query_one(Input).value.strip()
+        try:
+            self.commit(dt.date.fromisoformat(text) if text else None)
+        except ValueError:
+            self.show_problems([Finding(Severity.ERROR, f"expected a date like 2026-11-27, not {text!r}")])
+
+    def display_value(self, value: Any) -> None:
+        self.query_one(Input).value = value.isoformat() if value else ""
+
+
+class ReadOnlyEditor(FieldEditor):
+    """A value the app writes itself (a review's metrics snapshot)."""
+
+    def make_input(self) -> Widget:
+        return Static(self._text(self.value), classes="read-only")
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        if isinstance(value, dict):
+            return "  ".join(f"{k.replace('_', ' ')}: {v}" for k, v in value.items()) or "—"
+        return str(value) if value not in (None, "") else "—"
+
+    def typed(self) -> Any:
+        return self.value
+
+    def display_value(self, value: Any) -> None:
+        self.query_one(".read-only", Static).update(self._text(value))
+
+
+def _text_value(text: str, editor: FieldEditor) -> str | None:
+    """Clearing an optional field removes its key, unless the file already held an empty string there."""
+    if text or editor.spec.required or editor.value == "":
+        return text
+    return None
+
+
+def editor_for(spec: FieldSpec, value: Any, model: Model) -> FieldEditor:
+    if spec.type == "text":
+        return (LongTextEditor if spec.multiline else TextEditor)(spec, value, model)
+    if spec.type == "choice":
+        return ChoiceEditor(spec, value, model)
+    if spec.type == "flag":
+        return FlagEditor(spec, value, model)
+    if spec.type == "ref":
+        return RefEditor(spec, value, model)
+    if spec.type in ("choices", "refs"):
+        return ListChoiceEditor(spec, value, model)
+    if spec.type == "strings":
+        return StringsEditor(spec, value, model)
+    if spec.type == "date":
+        return DateEditor(spec, value, model)
+    return ReadOnlyEditor(spec, value, model)

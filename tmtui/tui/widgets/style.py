@@ -1,0 +1,40 @@
+"""Colours for risk and status, shared by the tables, the forms and the bars."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tmtui.model import Risk
+
+RISK_STYLE = {
+    Risk.CRITICAL: "bold white on red",
+    Risk.HIGH: "bold red",
+    Risk.MEDIUM: "yellow",
+    Risk.LOW: "green",
+    Risk.NOTE: "dim green",
+    Risk.UNRATED: "dim",
+}
+
+STATUS_STYLE = {
+    "open": "bold",
+    "mitigated": "green",
+    "done": "green",
+    "in_progress": "cyan",
+    "planned": "cyan",
+    "proposed": "",
+    "wont_do": "dim",
+    "accepted": "magenta",
+    "transferred": "blue",
+    "avoided": "blue",
+    "not_applicable": "dim",
+}
+
+
+def risk_text(risk: Risk, prefix: str = "") -> Text:
+    text = Text(prefix)
+    text.append(f" {risk.value} " if risk is Risk.CRITICAL else risk.value, style=RISK_STYLE[risk])
+    return text
+
+
+def status_text(status: str) -> Text:
+    return Text(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))

@@ -1,0 +1,51 @@
+"""A compact text map of the system: components grouped by trust boundary, with the flows leaving each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tmtui.model import Component, Model
+
+KIND_MARK = {"process": "( )", "store": "[=]", "external": "[ ]"}
+
+
+def system_map(model: Model) -> Text:
+    if not model.components:
+        return Text("Nothing to draw yet — add components and the data flows between them.", style="dim")
+    out = Text()
+    names = {c.id: c.name for c in model.components}
+    boundary_of = {c.id: c.boundary for c in model.components}
+    groups: list[tuple[str, list[Component]]] = [
+        (f"{b.name} ({b.id})", [c for c in model.components if c.boundary == b.id]) for b in model.boundaries
+    ]
+    known = {b.id for b in model.boundaries}
+    loose = [c for c in model.components if c.boundary not in known]
+    if loose:
+        groups.append(("Outside any trust boundary", loose))
+    for title, members in groups:
+        out.append(f"┌ {title}\n", style="bold")
+        if not members:
+            out.append("│  (no components)\n", style="dim")
+        for component in members:
+            out.append("│ ")
+            out.append(KIND_MARK.get(component.kind or "", "( )"), style="cyan")
+            out.append(f" {component.id} ", style="bold")
+            out.append(f"{component.name}\n")
+            for flow in (f for f in model.flows if f.source == component.id):
+                crosses = boundary_of.get(flow.target) != component.boundary
+                out.append("│      → ", style="dim")
+                out.append(f"{flow.id} {flow.label}")
+                if flow.protocol:
+                    out.append(f" ({flow.protocol})", style="dim")
+                out.append(f" → {flow.target or '?'} {names.get(flow.target or '', '')}")
+                if crosses:
+                    out.append("  ⇢ crosses a boundary", style="yellow")
+                if flow.encrypted is False:
+                    out.append("  unencrypted", style="red")
+                out.append("\n")
+        out.append("└\n", style="bold")
+    orphans = [f for f in model.flows if f.source not in names]
+    if orphans:
+        out.append("Flows from nowhere: " + ", ".join(f.id for f in orphans) + "\n", style="red")
+    out.append("\nLegend: ( ) process  [=] data store  [ ] external entity", style="dim")
+    return out
