@@ -78,6 +78,7 @@ async def test_new_threat_is_written_after_the_last_threat_with_comments_intact(
         assert isinstance(app.screen, MainScreen)
         threats = app.screen.query_one("#threats", RecordList)
         assert "T4" in [r.id for r in threats._records]
+        assert threats.table.selected_id == "T4"
 
 
 async def test_editing_a_field_changes_only_its_line(commented_file, commented_text):
@@ -300,3 +301,73 @@ async def test_tab_titles_shorten_before_they_vanish(commented_file, size):
         labels = [str(tab.label) for tab in app.screen.query("Tab")]
         assert [label[0] for label in labels] == ["1", "2", "3", "4"]
         assert sum(len(label) + 2 for label in labels) <= size[0]
+
+
+async def test_mapping_a_component_picks_its_boundary_from_the_existing_ones(commented_file):
+    from textual.widgets import Select
+
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1", "n")
+        assert app.screen.kind == "components"
+        await pilot.press(*"Cache", "tab")
+        await settle(app, pilot)
+        assert app.screen.record_id == "C3"
+        assert "C3" in str(app.screen.query_one("#record-title").render())
+        kind = app.screen.query_one("#field-kind Select", Select)
+        kind.value = "store"
+        assets = app.screen.query_one("#field-assets SelectionList", SelectionList)
+        assets.select("A2")
+        await settle(app, pilot)
+    component = tomllib.loads(commented_file.read_text())["components"][-1]
+    assert component == {"id": "C3", "name": "Cache", "kind": "store", "assets": ["A2"]}
+
+
+async def test_the_system_summary_is_edited_in_place(commented_file, commented_text):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1")
+        app.screen.active_pane.open_section("system")
+        await pilot.pause()
+        name = app.screen.query_one("#system #field-name Input", Input)
+        name.focus()
+        name.value = "Shop 2"
+        await pilot.press("tab")
+        await settle(app, pilot)
+    assert changed_lines(commented_text, commented_file.read_text()) == [
+        '-name = "Shop"  # the shop',
+        '+name = "Shop 2"  # the shop',
+    ]
+
+
+async def test_threat_filters_narrow_the_list(commented_file):
+    from textual.widgets import Select
+
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        pane = app.screen.active_pane
+        pane.query_one("#filter-target", Select).value = "C2"
+        await pilot.pause()
+        assert [r.id for r in pane.main_list()._records] == ["T2"]
+        pane.query_one("#filter-target", Select).value = Select.NULL
+        pane.query_one("#filter-stride", Select).value = "tampering"
+        await pilot.pause()
+        assert [r.id for r in pane.main_list()._records] == ["T1"]
+
+
+async def test_the_threat_form_previews_the_sentence_and_the_risk(commented_file):
+    from textual.widgets import Static
+
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "enter")
+        screen = app.screen
+        screen.query_one("#field-source Input", Input).value = "An attacker"
+        screen.query_one("#field-action Input", Input).value = "inject SQL"
+        screen.query_one("#field-impact Input", Input).value = "data loss"
+        await pilot.pause()
+        sentence = str(screen.query_one("#sentence", Static).render())
+        assert sentence == "An attacker can inject SQL, which leads to data loss."
+        assert "critical" in str(screen.query_one("#risk", Static).render())
+        assert "M1 Prepared statements" in str(screen.query_one("#linked-mitigations", Static).render())

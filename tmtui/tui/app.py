@@ -28,9 +28,10 @@ from tmtui.tui.screens.file_screens import BrokenFileScreen, MissingFileScreen
 from tmtui.tui.screens.help_screen import HelpScreen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.record_screen import RecordScreen
-from tmtui.tui.widgets.record_list import RecordTable
+from tmtui.tui.widgets.record_list import RecordList, RecordTable
 
 PANE_ACTIONS = {"pane", "new_record", "edit_record", "delete_record", "export"}
+EDIT_ACTIONS = {"undo", "redo", "save"}
 
 
 class TmtuiApp(App[int]):
@@ -126,6 +127,14 @@ class TmtuiApp(App[int]):
         record_id = self.session.add_record(kind, fields)
         self.after_edit()
         return record_id
+
+    def reveal(self, kind: str, record_id: str) -> None:
+        """Put the cursor of the lists of `kind` on a record, so escape from its form lands on it."""
+        main = self.main_screen
+        if main is not None:
+            for record_list in main.query(RecordList):
+                if record_list.kind == kind:
+                    record_list.select(record_id)
 
     def after_edit(self) -> None:
         """Redraw what shows the model and save (autosave), or mark the save as pending."""
@@ -256,7 +265,9 @@ class TmtuiApp(App[int]):
     # ---- actions on records ----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in PANE_ACTIONS or action in {"undo", "redo", "save"}:
+        if action in PANE_ACTIONS:
+            return self.session is not None and isinstance(self.screen, MainScreen)
+        if action in EDIT_ACTIONS:
             return self.session is not None and isinstance(self.screen, MainScreen | RecordScreen)
         return True
 

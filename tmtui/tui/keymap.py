@@ -29,7 +29,7 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("pane-4", "4", "pane(4)", "How well did we do?", "Panes", show=False),
     KeyAction("new", "n", "new_record", "New", "Records"),
     KeyAction("edit", "enter", "edit_record", "Edit", "Records", scope="list"),
-    KeyAction("delete", "delete", "delete_record", "Delete", "Records", scope="list"),
+    KeyAction("delete", "delete,backspace", "delete_record", "Delete", "Records", scope="list"),
     KeyAction("mitigate", "m", "mitigate", "Mitigate", "Records", scope="unmitigated"),
     KeyAction("record-review", "r", "record_review", "Record review", "Records", scope="review-pane"),
     KeyAction("undo", "ctrl+z", "undo", "Undo", "Editing", show=False),

@@ -51,9 +51,14 @@ class RecordScreen(Screen):
         self.query_one("#record-title", Static).update(title)
         self.form.refresh_from_model()
 
+    def on_record_form_created(self) -> None:
+        self.refresh_from_model()
+
     def action_back(self) -> None:
         self.form.flush()
         self.app.pop_screen()
+        if self.record_id:
+            self.app.reveal(self.kind, self.record_id)
 
     def action_mitigate(self) -> None:
         if self.record_id:

@@ -8,6 +8,7 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
@@ -25,6 +26,13 @@ class RecordForm(VerticalScroll):
     """Edits one record through the session. A new record (no id yet) is added when its first field is set."""
 
     DEFAULT_CLASSES = "record-form"
+
+    class Created(Message):
+        """A new record was written, so the form now edits it."""
+
+        def __init__(self, record_id: str) -> None:
+            super().__init__()
+            self.record_id = record_id
 
     def __init__(self, session: Session, kind: str, record_id: str | None, preset: dict[str, Any] | None = None):
         super().__init__()
@@ -82,6 +90,7 @@ class RecordForm(VerticalScroll):
                 return
             fields = {**self.preset, event.key: value}
             self.record_id = self.app.create_record(self.kind, fields)
+            self.post_message(self.Created(self.record_id))
         else:
             self.app.edit_field(self.record_id or SYSTEM, event.key, value)
 
