@@ -15,7 +15,8 @@ from tmtui.document.save import write_atomically
 from tmtui.model import Risk, parse_risk, risk_of
 from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
 
-COMMANDS = ("new", "check", "export", "demo")
+COMMANDS = ("new", "check", "export", "import", "demo")
+IMPORT_SOURCES = ("threat-composer", "threat-dragon", "sarif")
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -53,7 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the report (Markdown or JSON)")
     export.add_argument("path", type=Path, metavar="PATH")
     export.add_argument("-o", "--output", type=Path, metavar="OUT", help="file to write (default: stdout)")
-    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    export.add_argument("--format", choices=("markdown", "json", "threat-composer"), default="markdown")
+
+    imports = commands.add_parser("import", help="build or extend a model from another tool's file")
+    imports.add_argument("file", type=Path, metavar="FILE")
+    imports.add_argument("--from", dest="source", choices=IMPORT_SOURCES, required=True)
+    imports.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        default=Path(DEFAULT_MODEL),
+        help="the model to write, or to extend if it exists (default: %(default)s)",
+    )
 
     demo = commands.add_parser("demo", help="open the bundled example model (a copy in your data folder)")
     demo.add_argument("--reset", action="store_true", help="replace your copy of the demo with a fresh one")
@@ -94,6 +107,8 @@ def _run(options: argparse.Namespace) -> int:
         return cmd_check(options.path, options.fail_on, options.strict)
     if options.command == "export":
         return cmd_export(options.path, options.output, options.format)
+    if options.command == "import":
+        return cmd_import(options.file, options.source, options.output)
     if options.command == "demo":
         return open_app(demo_path(reset=options.reset))
     _parser().print_help()
@@ -164,6 +179,10 @@ def render_report(loaded: Loaded, path: Path, fmt: str) -> str:
         from tmtui.exchange.json_export import to_json
 
         return to_json(loaded.model)
+    if fmt == "threat-composer":
+        from tmtui.exchange.threat_composer import to_threat_composer_json
+
+        return to_threat_composer_json(loaded.model)
     from tmtui.exchange.markdown import to_markdown
 
     return to_markdown(loaded.model)
@@ -179,6 +198,59 @@ def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
     except OSError as error:
         raise CommandError(f"{output}: {error.strerror or error}") from None
     print(f"Wrote {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---- import ------------------------------------------------------------------------------------------------
+
+
+def cmd_import(file: Path, source: str, output: Path) -> int:
+    """Read another tool's file, then write a new model or extend the one at `output` through the document."""
+    from tmtui.document.edit import Document, DocumentError, ModelSyntaxError
+    from tmtui.exchange.imported import ImportRefused, parse_json
+    from tmtui.exchange.merge import apply_import
+    from tmtui.exchange.sarif import read_sarif
+    from tmtui.exchange.threat_composer import read_threat_composer
+    from tmtui.exchange.threat_dragon import read_threat_dragon
+
+    readers = {
+        "threat-composer": (read_threat_composer, "Threat Composer"),
+        "threat-dragon": (read_threat_dragon, "Threat Dragon"),
+        "sarif": (read_sarif, "SARIF"),
+    }
+    reader, label = readers[source]
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{file}: {error.strerror or error}") from None
+    try:
+        imported = reader(parse_json(data, label))
+    except ImportRefused as error:
+        raise CommandError(f"{file}: {error}; nothing written") from None
+    extending = output.exists()
+    try:
+        if extending:
+            document = Document.open(output)
+        else:
+            header = (
+                f"# Threat model imported from {label} ({file.name}) by tmtui.\n"
+                "# Comments you add survive every save.\nschema = 1\n"
+            )
+            document = Document.from_text(header, path=output)
+        summary = apply_import(document, imported)
+        written = document.save()
+    except ModelSyntaxError as error:
+        raise CommandError(f"{error}; nothing written") from None
+    except (UnreadableError, DocumentError, OSError) as error:
+        raise CommandError(f"{output}: {error}; nothing written") from None
+    print(summary.describe())
+    if not written:
+        print(f"{output} already holds all of it; nothing changed")
+    else:
+        print(f"{'Extended' if extending else 'Wrote'} {output}")
+    errors = [f for f in document.findings if f.is_error]
+    if errors:
+        print(f"{output}: {len(errors)} problem{'s' * (len(errors) != 1)} to fix; run: tmtui check {output}")
     return EXIT_OK
 
 

@@ -199,3 +199,72 @@ def test_the_bundled_demo_checks_clean_and_uses_every_record_type(capsys):
     assert all(data.get(t.KIND) for t in RECORD_TYPES)
     statuses = {t.get("status") for t in data["threats"]}
     assert {ThreatStatus.OPEN, ThreatStatus.MITIGATED, ThreatStatus.ACCEPTED} <= statuses
+
+
+# ---- import ------------------------------------------------------------------------------------------------
+
+EXCHANGE = Path(__file__).parent.parent / "fixtures" / "exchange"
+
+
+def test_import_writes_a_new_model_that_checks_clean(tmp_path, capsys):
+    target = tmp_path / "new.toml"
+    code, out, _ = run(
+        capsys, "import", str(EXCHANGE / "small.tc.json"), "--from", "threat-composer", "-o", str(target)
+    )
+    assert code == 0
+    assert "Threat Composer: 2 assets, 1 assumption, 2 threats, 2 mitigations, 8 links; 2 images not copied" in out
+    assert f"Wrote {target}" in out
+    assert target.read_text().startswith("# Threat model imported from Threat Composer (small.tc.json) by tmtui.\n")
+    assert run(capsys, "check", str(target), "--strict")[0] == 0
+
+
+def test_import_into_a_commented_model_keeps_every_comment_and_continues_the_ids(
+    commented_file, commented_text, capsys
+):
+    code, out, _ = run(capsys, "import", str(EXCHANGE / "scan.sarif"), "--from", "sarif", "-o", str(commented_file))
+    assert code == 0 and f"Extended {commented_file}" in out
+    after = commented_file.read_text()
+    for line in commented_text.splitlines():
+        if line.lstrip().startswith("#") or "#" in line:
+            assert line in after
+    data = tomllib.loads(after)
+    assert [t["id"] for t in data["threats"]] == ["T1", "T2", "T3", "T4", "T5", "T6"]
+    assert data["system"]["name"] == "Shop"  # what the person wrote is kept
+    assert after.index('id = "T6"') < after.index("# ---- Mitigations ----")
+    code, out, _ = run(capsys, "import", str(EXCHANGE / "scan.sarif"), "--from", "sarif", "-o", str(commented_file))
+    assert code == 0 and "nothing changed" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "source", "message"),
+    [
+        ("x.json", b"not json", "threat-composer", "not JSON"),
+        ("x.json", b'{"runs": []}', "threat-dragon", "not a Threat Dragon model"),
+        ("x.json", b'{"a": ' * 100 + b"1" + b"}" * 100, "sarif", "nested"),
+        ("x.json", b"\xff\xfe\x00garbage", "sarif", "not UTF-8"),
+    ],
+)
+def test_import_refuses_bad_input_and_writes_nothing(tmp_path, capsys, name, content, source, message):
+    source_file = write(tmp_path, content, name)
+    target = tmp_path / "model.toml"
+    code, out, err = run(capsys, "import", str(source_file), "--from", source, "-o", str(target))
+    assert code == 2 and message in err and "nothing written" in err and out == ""
+    assert not target.exists()
+
+
+def test_import_refuses_to_extend_a_broken_model(tmp_path, capsys):
+    target = write(tmp_path, "[system\n", "model.toml")
+    code, _, err = run(
+        capsys, "import", str(EXCHANGE / "small.tc.json"), "--from", "threat-composer", "-o", str(target)
+    )
+    assert code == 2 and "nothing written" in err
+    assert target.read_text() == "[system\n"
+
+
+def test_export_threat_composer(commented_file, capsys):
+    code, out, _ = run(capsys, "export", str(commented_file), "--format", "threat-composer")
+    assert code == 0
+    import json
+
+    data = json.loads(out)
+    assert data["schema"] == 1 and len(data["threats"]) == 3

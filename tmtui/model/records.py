@@ -220,6 +220,7 @@ class Mitigation(Record):
     status: str | None = _spec("choice", "Status", choices=MitigationStatus)
     owner: str = _spec("text", "Owner")
     ticket: str = _spec("text", "Ticket")
+    assumptions: list[str] = _spec("refs", "Assumptions", refs=("assumptions",))
 
     @property
     def effective_status(self) -> str:
