@@ -15,7 +15,7 @@ from tmtui.document.save import write_atomically
 from tmtui.model import Risk, parse_risk, risk_of
 from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
 
-COMMANDS = ("new", "check", "export", "import", "demo")
+COMMANDS = ("new", "check", "export", "import", "diff", "demo")
 IMPORT_SOURCES = ("threat-composer", "threat-dragon", "sarif")
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the model to write, or to extend if it exists (default: %(default)s)",
     )
 
+    diff = commands.add_parser("diff", help="what changed between two versions of a model")
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+
     demo = commands.add_parser("demo", help="open the bundled example model (a copy in your data folder)")
     demo.add_argument("--reset", action="store_true", help="replace your copy of the demo with a fresh one")
     return parser
@@ -109,6 +113,8 @@ def _run(options: argparse.Namespace) -> int:
         return cmd_export(options.path, options.output, options.format)
     if options.command == "import":
         return cmd_import(options.file, options.source, options.output)
+    if options.command == "diff":
+        return cmd_diff(options.old, options.new)
     if options.command == "demo":
         return open_app(demo_path(reset=options.reset))
     _parser().print_help()
@@ -251,6 +257,46 @@ def cmd_import(file: Path, source: str, output: Path) -> int:
     errors = [f for f in document.findings if f.is_error]
     if errors:
         print(f"{output}: {len(errors)} problem{'s' * (len(errors) != 1)} to fix; run: tmtui check {output}")
+    return EXIT_OK
+
+
+# ---- diff --------------------------------------------------------------------------------------------------
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    if value is None:
+        return "(none)"
+    text = str(value).replace("\n", " ")
+    return json.dumps(text[:60] + "…" if len(text) > 60 else text, ensure_ascii=False)
+
+
+def cmd_diff(old: Path, new: Path) -> int:
+    """Records added, removed and changed between two versions (say, `git show HEAD~1:threatmodel.toml`)."""
+    from tmtui.model.diff import diff_models
+
+    models = []
+    for path in (old, new):
+        loaded = _load(path)
+        if loaded.model is None:
+            finding = loaded.findings[0]
+            raise CommandError(f"{path}:{finding.line}:{finding.column}: {finding.message}")
+        models.append(loaded.model)
+    result = diff_models(*models)
+    for change in result.added:
+        print(f"+ {change.record_id} {change.label}  (new {change.kind})")
+    for change in result.removed:
+        print(f"- {change.record_id} {change.label}  (removed {change.kind})")
+    for change in result.changed:
+        print(f"~ {change.record_id} {change.label}")
+        for field_change in change.changes:
+            print(f"    {field_change.key}: {_shown(field_change.old)} → {_shown(field_change.new)}")
+    for move in result.risk_moved:
+        direction = "up" if move.new.rank > move.old.rank else "down"
+        print(f"! {move.record_id} {move.label}: risk {move.old} → {move.new} ({direction})")
+    counts = f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed"
+    print("No changes." if result.empty else counts, file=sys.stderr)
     return EXIT_OK
 
 

@@ -26,8 +26,8 @@ class Reference:
 @dataclass(frozen=True)
 class _Step:
     description: str
-    before: str  # the document text before the edit
-    after: str
+    before: str  # the document text before the edit (already rendered for the previous save)
+    after: str = ""  # taken when the edit is undone, for redo
 
 
 class Session:
@@ -110,8 +110,9 @@ class Session:
         if not self._undo:
             return None
         step = self._undo.pop()
+        after = self.document.text()
         self.document.restore(step.before)
-        self._redo.append(step)
+        self._redo.append(_Step(step.description, step.before, after))
         return step.description
 
     def redo(self) -> str | None:
@@ -130,7 +131,7 @@ class Session:
         return bool(changed)
 
     def _record(self, description: str, before: str) -> None:
-        self._undo.append(_Step(description, before, self.document.text()))
+        self._undo.append(_Step(description, before))
         del self._undo[:-UNDO_LIMIT]
         self._redo.clear()
 

@@ -371,3 +371,25 @@ async def test_the_threat_form_previews_the_sentence_and_the_risk(commented_file
         assert sentence == "An attacker can inject SQL, which leads to data loss."
         assert "critical" in str(screen.query_one("#risk", Static).render())
         assert "M1 Prepared statements" in str(screen.query_one("#linked-mitigations", Static).render())
+
+
+async def test_a_large_model_is_read_on_a_worker_behind_a_loading_screen(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench import generate
+
+    from tmtui.tui.screens.file_screens import LoadingScreen
+
+    path = tmp_path / "big.toml"
+    path.write_text(generate(400))
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, LoadingScreen)
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("2")
+        assert len(app.screen.query_one("#threats", RecordList)._records) == 400
+        await pilot.press("ctrl+q")
+    assert path.read_bytes() == before

@@ -268,3 +268,17 @@ def test_export_threat_composer(commented_file, capsys):
 
     data = json.loads(out)
     assert data["schema"] == 1 and len(data["threats"]) == 3
+
+
+def test_diff_between_two_versions(commented_file, tmp_path, capsys):
+    newer = write(
+        tmp_path,
+        commented_file.read_text().replace('title = "Brute force"', 'title = "Credential stuffing"'),
+        "newer.toml",
+    )
+    code, out, err = run(capsys, "diff", str(commented_file), str(newer))
+    assert code == 0
+    assert out.splitlines() == ["~ T3 Credential stuffing", '    title: "Brute force" → "Credential stuffing"']
+    assert "0 added, 0 removed, 1 changed" in err
+    code, out, err = run(capsys, "diff", str(commented_file), str(commented_file))
+    assert (code, out) == (0, "") and "No changes." in err

@@ -164,3 +164,35 @@ def test_record_to_data_writes_file_keys_and_keeps_extra():
     )
     assert record_to_data(model.flows[0]) == {"id": "F1", "label": "x", "from": "C1", "to": "C2", "x": 1}
     assert model.reviews[0].label == "2026-01-02"
+
+
+def test_diff_names_added_removed_changed_and_risk_moves():
+    from tmtui.model.diff import diff_models
+
+    old, _ = model_from_data(
+        {
+            "system": {"name": "S"},
+            "threats": [
+                {"id": "T1", "title": "a", "likelihood": "low", "severity": "high"},
+                {"id": "T2", "title": "b"},
+            ],
+        }
+    )
+    new, _ = model_from_data(
+        {
+            "system": {"name": "S2"},
+            "threats": [
+                {"id": "T1", "title": "a", "likelihood": "high", "severity": "high", "x": 1},
+                {"id": "T3", "title": "c"},
+            ],
+        }
+    )
+    result = diff_models(old, new)
+    assert [c.record_id for c in result.added] == ["T3"]
+    assert [c.record_id for c in result.removed] == ["T2"]
+    assert [(c.record_id, [(f.key, f.old, f.new) for f in c.changes]) for c in result.changed] == [
+        ("system", [("name", "S", "S2")]),
+        ("T1", [("likelihood", "low", "high"), ("x", None, 1)]),
+    ]
+    assert [(m.record_id, m.old, m.new) for m in result.risk_moved] == [("T1", Risk.MEDIUM, Risk.CRITICAL)]
+    assert diff_models(old, old).empty

@@ -23,7 +23,6 @@ from tomlkit.items import AoT, Array, Item, String, StringType, Table, Trivia
 from tomlkit.toml_document import TOMLDocument
 
 from tmtui.document.comments import append_trivia, header_tables, rehome_comments, split_indent, take_tail
-from tmtui.document.locate import index_lines
 from tmtui.document.read import parse_data
 from tmtui.document.save import write_atomically
 from tmtui.document.source import (
@@ -75,11 +74,26 @@ class UnsafeSaveError(DocumentError):
 
 @dataclass(frozen=True)
 class PreparedSave:
-    """Verified bytes ready to be written, and the edit revision they hold."""
+    """A rendered document and the data it must read back as, taken on the editing thread; checking and
+    writing it can then happen on another."""
 
     path: Path
-    data: bytes
+    text: str
+    expected: dict[str, Any]
     revision: int
+    source: Source
+
+    def verified_bytes(self) -> bytes:
+        """The bytes to write, once `tomllib` has read the text back as exactly the intended data."""
+        try:
+            reread = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as error:
+            raise UnsafeSaveError(f"the edited file would not parse ({error}); the file on disk is unchanged") from None
+        if reread != self.expected:
+            raise UnsafeSaveError(
+                "the edited file would not read back as intended (a tomlkit bug); the file on disk is unchanged"
+            )
+        return self.source.encode(self.text)
 
 
 Value = str | bool | int | float | dt.date | list[str] | dict[str, Any] | None
@@ -115,6 +129,7 @@ class Document:
         self._io_lock = threading.Lock()  # a save runs on a worker thread; one write at a time
         self.revision = 0  # counts edits; the file holds revision `_saved_revision`
         self._saved_revision = 0
+        self._text: tuple[int, str] | None = None
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
@@ -140,19 +155,20 @@ class Document:
 
     @property
     def findings(self) -> list[Finding]:
-        """Type and validation findings, with the line of the rendered text they concern."""
+        """Type and validation findings (the app shows them by record and field, so no line numbers here)."""
         return self._built()[1]
 
     def _built(self) -> tuple[Model, list[Finding]]:
         if self._model is None:
             model, findings = model_from_data(self._data)
-            findings = index_lines(self.text()).place(findings + validate(model))
-            self._model = (model, findings)
+            self._model = (model, findings + validate(model))
         return self._model
 
     def text(self) -> str:
-        """The file's text as it would be saved (LF line endings, no BOM)."""
-        return self._tree.as_string()
+        """The file's text as it would be saved (LF line endings, no BOM); rendered once per revision."""
+        if self._text is None or self._text[0] != self.revision:
+            self._text = (self.revision, self._tree.as_string())
+        return self._text[1]
 
     def to_bytes(self) -> bytes:
         return self.source.encode(self.text())
@@ -307,35 +323,24 @@ class Document:
         return self.revision != self._saved_revision
 
     def prepare_save(self) -> PreparedSave | None:
-        """Render and verify the edits (fast, on the caller's thread); None when there is nothing to write.
-
-        Raises UnsafeSaveError when the rendered text would not read back as the intended data.
-        """
+        """Render the edits and copy the data they must hold (fast); None when there is nothing to write."""
         if not self.dirty:
             return None
         if self.path is None:
             raise DocumentError("this document has no file to save to")
-        text = self.text()
-        try:
-            reread = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise UnsafeSaveError(f"the edited file would not parse ({error}); the file on disk is unchanged") from None
-        if reread != self._data:
-            raise UnsafeSaveError(
-                "the edited file would not read back as intended (a tomlkit bug); the file on disk is unchanged"
-            )
-        return PreparedSave(self.path, self.source.encode(text), self.revision)
+        return PreparedSave(self.path, self.text(), copy.deepcopy(self._data), self.revision, self.source)
 
     def write(self, prepared: PreparedSave, overwrite: bool = False) -> None:
-        """Write a prepared save atomically; safe to call from a worker thread.
+        """Verify and write a prepared save atomically; safe to call from a worker thread.
 
-        Raises ChangedOnDiskError when the file changed on disk since it was last read or written, unless the
-        person chose to `overwrite` it.
+        Raises UnsafeSaveError when the text would not read back as the intended data, and ChangedOnDiskError
+        when the file changed on disk since it was last read or written, unless the person chose to `overwrite`.
         """
+        data = prepared.verified_bytes()
         with self._io_lock:
             check = None if overwrite else self._refuse_unseen_change
-            write_atomically(prepared.path, prepared.data, before_replace=check)
-            self._disk_hash = content_hash(prepared.data)
+            write_atomically(prepared.path, data, before_replace=check)
+            self._disk_hash = content_hash(data)
             self._saved_revision = max(self._saved_revision, prepared.revision)
 
     def save(self, overwrite: bool = False) -> bool:

@@ -40,6 +40,11 @@ class LineIndex:
         return [f if f.line is not None else replace(f, line=self.line_of(f)) for f in findings]
 
 
+def place_findings(findings: list[Finding], text: str) -> list[Finding]:
+    """Line numbers for findings; the scan of the text is skipped when there is nothing to place."""
+    return index_lines(text).place(findings) if findings else findings
+
+
 def index_lines(text: str) -> LineIndex:
     index = LineIndex()
     counts: dict[str, int] = {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tmtui.document.locate import index_lines
+from tmtui.document.locate import place_findings
 from tmtui.document.source import Source, UnreadableError, decode, read_source
 from tmtui.model import (
     Finding,
@@ -70,7 +70,7 @@ def load_text(source: Source, path: Path | str | None = None) -> Loaded:
         model, findings = model_from_data(data)
     except SchemaTooNewError as error:
         raise UnreadableError(path, str(error)) from None
-    findings = index_lines(source.text).place(findings + validate(model))
+    findings = place_findings(findings + validate(model), source.text)
     return Loaded(model=model, findings=findings, data=data)
 
 

@@ -15,9 +15,11 @@ def validate(model: Model) -> list[Finding]:
     findings: list[Finding] = []
     kinds_of = {r.id: r.KIND for r in model.all_records() if r.id}
     counts = Counter(r.id for r in model.all_records() if r.id)
+    done = {t for m in model.mitigations if m.status == MitigationStatus.DONE for t in m.threats}
     for record_type in RECORD_TYPES:
         for index, record in enumerate(model.records(record_type.KIND)):
-            findings.extend(_check_record(model, record, index, kinds_of, counts))
+            findings.extend(_check_record(record, index, kinds_of, counts))
+            findings.extend(_check_consistency(record, index, done))
     return findings
 
 
@@ -25,9 +27,7 @@ def _finding(record: Record, index: int, severity: Severity, message: str, field
     return Finding(severity, message, kind=record.KIND, index=index, record_id=record.id or None, field=field)
 
 
-def _check_record(
-    model: Model, record: Record, index: int, kinds_of: dict[str, str], counts: Counter[str]
-) -> list[Finding]:
+def _check_record(record: Record, index: int, kinds_of: dict[str, str], counts: Counter[str]) -> list[Finding]:
     out: list[Finding] = []
     what = record.SINGULAR
     if not record.id:
@@ -89,24 +89,17 @@ def _check_record(
                             spec.key,
                         )
                     )
-    out.extend(_check_consistency(model, record, index))
     return out
 
 
-def _check_consistency(model: Model, record: Record, index: int) -> list[Finding]:
+def _check_consistency(record: Record, index: int, done: set[str]) -> list[Finding]:
+    """`done`: the ids of threats that a done mitigation addresses."""
     out: list[Finding] = []
-    if record.KIND == "threats" and getattr(record, "status", None) == ThreatStatus.MITIGATED:
-        mitigations = model.mitigations_for(record.id)
-        if not any(m.status == MitigationStatus.DONE for m in mitigations):
-            out.append(
-                _finding(
-                    record,
-                    index,
-                    Severity.WARNING,
-                    "marked mitigated, but no linked mitigation is done",
-                    "status",
-                )
-            )
+    mitigated = record.KIND == "threats" and getattr(record, "status", None) == ThreatStatus.MITIGATED
+    if mitigated and record.id not in done:
+        out.append(
+            _finding(record, index, Severity.WARNING, "marked mitigated, but no linked mitigation is done", "status")
+        )
     if record.KIND == "flows":
         for key in ("from", "to"):
             if getattr(record, "source" if key == "from" else "target") is None:

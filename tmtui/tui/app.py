@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,13 @@ from tmtui.session import Session
 from tmtui.tui.keymap import KEYMAP, bindings
 from tmtui.tui.screens.confirm_modal import ChoiceModal
 from tmtui.tui.screens.export_screen import ExportScreen
-from tmtui.tui.screens.file_screens import BrokenFileScreen, MissingFileScreen
+from tmtui.tui.screens.file_screens import BrokenFileScreen, LoadingScreen, MissingFileScreen
 from tmtui.tui.screens.help_screen import HelpScreen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.widgets.record_list import RecordList, RecordTable
 
+BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
 PANE_ACTIONS = {"pane", "new_record", "edit_record", "delete_record", "export"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
 
@@ -62,27 +63,42 @@ class TmtuiApp(App[int]):
             self.set_interval(self.watch_interval, self.check_disk)
 
     def open_model(self, first: bool = False) -> None:
+        """Open the model: at once when it is small, on a worker behind a loading screen when it is large."""
         show = self.push_screen if first else self.switch_screen
         try:
-            self.session = Session.open(self.model_path)
-        except UnreadableError as error:
-            self.session = None
-            if not self.model_path.exists():
-                show(MissingFileScreen(self.model_path))
-            else:
-                show(BrokenFileScreen(self.model_path, error.message))
-            return
-        except ModelSyntaxError as error:
-            self.session = None
+            size = self.model_path.stat().st_size
+        except OSError:
+            size = 0
+        if size > BACKGROUND_LOAD_BYTES:
+            show(LoadingScreen(self.model_path, size))
+            self.read_in_background()
+        else:
+            self._show_opened(self._read_session(), show)
+
+    def _read_session(self) -> Session | Exception:
+        try:
+            return Session.open(self.model_path)
+        except (UnreadableError, ModelSyntaxError, DocumentError) as error:
+            return error
+
+    @work(thread=True, exclusive=True, group="open")
+    def read_in_background(self) -> None:
+        result = self._read_session()
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_opened, result, self.switch_screen)
+
+    def _show_opened(self, result: Session | Exception, show: Callable[[Screen], object]) -> None:
+        self.session = result if isinstance(result, Session) else None
+        if isinstance(result, Session):
+            self._disk_stamp = self._stamp()
+            show(MainScreen(result))
+        elif isinstance(result, ModelSyntaxError):
             text = self.model_path.read_text(encoding="utf-8", errors="replace")
-            show(BrokenFileScreen(self.model_path, error.finding.message, text, error.finding))
-            return
-        except DocumentError as error:
-            self.session = None
-            show(BrokenFileScreen(self.model_path, str(error)))
-            return
-        self._disk_stamp = self._stamp()
-        show(MainScreen(self.session))
+            show(BrokenFileScreen(self.model_path, result.finding.message, text, result.finding))
+        elif isinstance(result, UnreadableError) and not self.model_path.exists():
+            show(MissingFileScreen(self.model_path))
+        else:
+            show(BrokenFileScreen(self.model_path, getattr(result, "message", None) or str(result)))
         self.update_title()
 
     def action_reopen(self) -> None:
@@ -179,7 +195,7 @@ class TmtuiApp(App[int]):
         error: Exception | None = None
         try:
             document.write(prepared, overwrite=overwrite)
-        except (ChangedOnDiskError, OSError) as caught:
+        except (DocumentError, OSError) as caught:
             error = caught
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._save_finished, error)
@@ -189,6 +205,8 @@ class TmtuiApp(App[int]):
         self._disk_stamp = self._stamp()
         if isinstance(error, ChangedOnDiskError):
             self.resolve_conflict()
+        elif isinstance(error, DocumentError):
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
         elif isinstance(error, OSError):
             self.notify(f"Could not save: {error.strerror or error}", severity="error", timeout=10)
         self.update_title()

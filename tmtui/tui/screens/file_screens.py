@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from tmtui.model import Finding
 
@@ -81,4 +81,20 @@ class MissingFileScreen(Screen):
                 "Or quit (Ctrl+Q) and run `tmtui demo` to explore an example first.",
                 classes="hint",
             )
+        yield Footer()
+
+
+class LoadingScreen(Screen):
+    """Shown while a large model is read on a worker thread, so the terminal never looks frozen."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        super().__init__()
+        self.path = path
+        self.file_size = size
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="file-problem"):
+            yield Static(f"Reading [b]{escape(str(self.path))}[/b] ({self.file_size // 1024} KiB)…", classes="hint")
+            yield LoadingIndicator()
         yield Footer()
