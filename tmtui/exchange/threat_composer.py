@@ -31,6 +31,8 @@ MITIGATION_STATUS = {
     "mitigationResolvedWillNotAction": "wont_do",
 }
 STRIDE_LETTERS = {s.letter: s.value for s in Stride}
+THREAT_STATUS_OUT = {ours: theirs for theirs, ours in THREAT_STATUS.items()}
+MITIGATION_STATUS_OUT = {ours: theirs for theirs, ours in MITIGATION_STATUS.items()}
 # ---- import ------------------------------------------------------------------------------------------------
 
 
@@ -220,18 +222,13 @@ def to_threat_composer(model: Model) -> dict[str, Any]:
     for position, mitigation in enumerate(model.mitigations, start=1):
         entry = _common(mitigation, position, name, str(mitigation.extra.get("comments") or ""))
         entry["content"] = _cut(mitigation.description or mitigation.title, 1000)
-        status = {v: k for k, v in MITIGATION_STATUS.items()}.get(mitigation.status or "")
-        if status:
-            entry["status"] = status
+        if mitigation.status in MITIGATION_STATUS_OUT:
+            entry["status"] = MITIGATION_STATUS_OUT[mitigation.status]
         out["mitigations"].append(entry)
         for threat_id in mitigation.threats:
             if threat_id in ids:
                 out["mitigationLinks"].append({"mitigationId": entry["id"], "linkedId": ids[threat_id]})
-        for assumption_id in mitigation.assumptions:
-            if assumption_id in ids:
-                out["assumptionLinks"].append(
-                    {"type": "Mitigation", "assumptionId": ids[assumption_id], "linkedId": entry["id"]}
-                )
+        out["assumptionLinks"] += _assumption_links("Mitigation", entry["id"], mitigation.assumptions, ids)
     for position, threat in enumerate(model.threats, start=1):
         entry = _common(threat, position, name, threat.notes)
         metadata = entry.setdefault("metadata", [])
@@ -256,16 +253,15 @@ def to_threat_composer(model: Model) -> dict[str, Any]:
         if impacted:
             entry["impactedAssets"] = impacted
         entry["statement"] = _cut(threat_sentence(threat) or threat.title, 1400)
-        status = {v: k for k, v in THREAT_STATUS.items()}.get(threat.status or "")
-        if status:
-            entry["status"] = status
+        if threat.status in THREAT_STATUS_OUT:
+            entry["status"] = THREAT_STATUS_OUT[threat.status]
         out["threats"].append(entry)
-        for assumption_id in threat.assumptions:
-            if assumption_id in ids:
-                out["assumptionLinks"].append(
-                    {"type": "Threat", "assumptionId": ids[assumption_id], "linkedId": entry["id"]}
-                )
+        out["assumptionLinks"] += _assumption_links("Threat", entry["id"], threat.assumptions, ids)
     return out
+
+
+def _assumption_links(kind: str, linked_id: str, assumptions: list[str], ids: dict[str, str]) -> list[dict[str, str]]:
+    return [{"type": kind, "assumptionId": ids[a], "linkedId": linked_id} for a in assumptions if a in ids]
 
 
 def to_threat_composer_json(model: Model) -> str:

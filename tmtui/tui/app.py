@@ -7,6 +7,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -310,16 +311,25 @@ class TmtuiApp(App[int]):
         main = self.main_screen
         if main is None or self.screen is not main or self.session is None:
             return
-        record_list = main.active_pane.list_for_new()
-        if record_list.kind == "reviews":
-            self.record_review()
+        self.new_record_of(main.active_pane.list_for_new().kind)
+
+    def new_record_of(self, kind: str) -> None:
+        """The form of a new record; a review is recorded at once, with today's figures."""
+        if self.session is None:
             return
-        self.push_screen(RecordScreen(self.session, record_list.kind, None))
+        if kind == "reviews":
+            self.record_review()
+        else:
+            self.push_screen(RecordScreen(self.session, kind, None))
 
     def action_edit_record(self) -> None:
         selected = self._selected()
-        if selected and self.session is not None:
-            self.push_screen(RecordScreen(self.session, *selected))
+        if selected:
+            self.open_record(*selected)
+
+    def open_record(self, kind: str, record_id: str) -> None:
+        if self.session is not None:
+            self.push_screen(RecordScreen(self.session, kind, record_id))
 
     def action_delete_record(self) -> None:
         selected = self._selected()
@@ -360,17 +370,16 @@ class TmtuiApp(App[int]):
 
     def action_undo(self) -> None:
         if self.session is not None and not self._typing():
-            done = self.session.undo()
-            self.notify(f"Undid: {done}" if done else "Nothing to undo.")
-            if done:
-                self.after_edit()
+            self._report_history(self.session.undo(), "Undid", "Nothing to undo.")
 
     def action_redo(self) -> None:
         if self.session is not None and not self._typing():
-            done = self.session.redo()
-            self.notify(f"Redid: {done}" if done else "Nothing to redo.")
-            if done:
-                self.after_edit()
+            self._report_history(self.session.redo(), "Redid", "Nothing to redo.")
+
+    def _report_history(self, done: str | None, verb: str, nothing: str) -> None:
+        self.notify(f"{verb}: {done}" if done else nothing)
+        if done:
+            self.after_edit()
 
     def action_export(self) -> None:
         if self.session is not None and not isinstance(self.screen, ExportScreen):
@@ -435,45 +444,23 @@ class TmtuiApp(App[int]):
         for action in KEYMAP:
             if action.scope == "app" and action.id not in ("palette", "quit"):
                 yield SystemCommand(
-                    action.description, f"Key: {action.key or 'palette only'}", self._runner(action.action)
+                    action.description, f"Key: {action.key or 'palette only'}", partial(self.run_action, action.action)
                 )
         if self.session is None:
             return
         for record_type in RECORD_TYPES:
             yield SystemCommand(
-                f"New {record_type.SINGULAR}", f"Add a {record_type.SINGULAR}", self._new_of_kind(record_type.KIND)
+                f"New {record_type.SINGULAR}",
+                f"Add a {record_type.SINGULAR}",
+                partial(self.new_record_of, record_type.KIND),
             )
         yield SystemCommand("Record a review", "Keep today's figures in the review log", self.record_review)
         for record in self.session.model.all_records():
             yield SystemCommand(
                 f"Open {record.id} {record.label}"[:80],
                 f"Edit this {record.SINGULAR}",
-                self._opener(record.KIND, record.id),
+                partial(self.open_record, record.KIND, record.id),
             )
-
-    def _runner(self, action: str):
-        async def run() -> None:
-            await self.run_action(action)
-
-        return run
-
-    def _new_of_kind(self, kind: str):
-        def new() -> None:
-            if self.session is None:
-                return
-            if kind == "reviews":
-                self.record_review()
-            else:
-                self.push_screen(RecordScreen(self.session, kind, None))
-
-        return new
-
-    def _opener(self, kind: str, record_id: str):
-        def open_record() -> None:
-            if self.session is not None:
-                self.push_screen(RecordScreen(self.session, kind, record_id))
-
-        return open_record
 
 
 def run_app(path: Path) -> int:

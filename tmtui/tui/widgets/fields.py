@@ -76,15 +76,22 @@ class FieldEditor(Vertical):
         self.set_class(bool(findings) and not any(f.is_error for f in findings), "has-warning")
 
 
-class TextEditor(FieldEditor):
-    def make_input(self) -> Widget:
-        return Input(self.value or "", placeholder=self.spec.label, compact=True, select_on_focus=False)
+class InputEditor(FieldEditor):
+    """A field typed on one line; it commits on enter and when it loses focus."""
 
     @on(Input.Submitted)
     @on(Input.Blurred)
-    def _commit_text(self, event: Input.Submitted | Input.Blurred) -> None:
+    def _commit_line(self, event: Input.Submitted | Input.Blurred) -> None:
         event.stop()
         self.flush()
+
+    def line_input(self, text: str, placeholder: str) -> Input:
+        return Input(text, placeholder=placeholder, compact=True, select_on_focus=False)
+
+
+class TextEditor(InputEditor):
+    def make_input(self) -> Widget:
+        return self.line_input(self.value or "", self.spec.label)
 
     def typed(self) -> Any:
         return _text_value(self.query_one(Input).value.strip(), self)
@@ -232,17 +239,11 @@ class ListChoiceEditor(FieldEditor):
             self.display_value(self.value)
 
 
-class StringsEditor(FieldEditor):
+class StringsEditor(InputEditor):
     """Free words (owners, tags, goals), typed with commas between them."""
 
     def make_input(self) -> Widget:
-        return Input(", ".join(self.value or []), placeholder="comma, separated", compact=True, select_on_focus=False)
-
-    @on(Input.Submitted)
-    @on(Input.Blurred)
-    def _commit_words(self, event: Input.Submitted | Input.Blurred) -> None:
-        event.stop()
-        self.flush()
+        return self.line_input(", ".join(self.value or []), "comma, separated")
 
     def typed(self) -> Any:
         words = [w.strip() for w in self.query_one(Input).value.split(",") if w.strip()]
@@ -253,17 +254,9 @@ class StringsEditor(FieldEditor):
         self.query_one(Input).value = ", ".join(value or [])
 
 
-class DateEditor(FieldEditor):
+class DateEditor(InputEditor):
     def make_input(self) -> Widget:
-        return Input(
-            self.value.isoformat() if self.value else "", placeholder="YYYY-MM-DD", compact=True, select_on_focus=False
-        )
-
-    @on(Input.Submitted)
-    @on(Input.Blurred)
-    def _commit_date(self, event: Input.Submitted | Input.Blurred) -> None:
-        event.stop()
-        self.flush()
+        return self.line_input(self.value.isoformat() if self.value else "", "YYYY-MM-DD")
 
     def typed(self) -> Any:
         text = self.query_one(Input).value.strip()
