@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.code
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: still one line, with the way to the full story
+        if os.environ.get("TMTUI_DEBUG"):
+            raise
+        print(f"tmtui: internal error: {error!r} (run with TMTUI_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_UNREADABLE
 
 
 def _run(options: argparse.Namespace) -> int:

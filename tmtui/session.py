@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmtui.document.edit import SYSTEM, Document, Value
+from tmtui.document.merge import Conflict, MergeResult, keep_mine, merge_with_disk
 from tmtui.model import Finding, Model, field_specs
 
 UNDO_LIMIT = 200
@@ -137,8 +138,16 @@ class Session:
 
     # ---- the file --------------------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the file again (it changed on disk); the undo history no longer applies."""
-        self.document = Document.open(self.path)
+    def merge_from_disk(self) -> MergeResult:
+        """Take the file as changed on disk, with the unsaved edits made here replayed onto it.
+
+        The undo history no longer applies to the merged text, so it starts again.
+        """
+        result = merge_with_disk(self.document)
+        self.document = result.document
         self._undo.clear()
         self._redo.clear()
+        return result
+
+    def keep_mine(self, conflict: Conflict) -> None:
+        keep_mine(self.document, conflict)

@@ -235,20 +235,35 @@ async def test_a_change_on_disk_is_reloaded_when_there_are_no_edits(commented_fi
         assert app.session.model.find("T1").title == "SQLi"
 
 
-async def test_a_save_never_overwrites_a_change_it_has_not_seen(commented_file):
+async def test_a_change_on_disk_is_merged_with_unsaved_edits(commented_file):
     app = make_app(commented_file, autosave=False)
     async with app.run_test(size=(100, 30)) as pilot:
         app.edit_field("T2", "title", "mine")
         theirs = commented_file.read_text().replace('"Brute force"', '"theirs"')
         commented_file.write_text(theirs)
+        await pilot.press("ctrl+s")  # refused: the file changed; merged instead, then saved
+        await settle(app, pilot)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert isinstance(app.screen, ChoiceModal)
-        assert commented_file.read_text() == theirs
-        await pilot.press("r")  # reload theirs
+    titles = [t["title"] for t in tomllib.loads(commented_file.read_text())["threats"]]
+    assert titles == ["SQL injection", "mine", "theirs"]
+
+
+@pytest.mark.parametrize(("answer", "expected"), [("m", "mine"), ("t", "theirs")])
+async def test_a_field_changed_on_both_sides_is_asked_about(commented_file, answer, expected):
+    app = make_app(commented_file, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.edit_field("T2", "title", "mine")
+        commented_file.write_text(commented_file.read_text().replace('"Password dump"', '"theirs"'))
+        app.check_disk()
         await settle(app, pilot)
-        assert app.session.model.find("T3").title == "theirs"
-        assert not app.session.document.dirty
+        assert isinstance(app.screen, ChoiceModal)
+        assert "T2.title changed here and on disk" in str(app.screen.query_one(".question").render())
+        await pilot.press(answer)
+        await settle(app, pilot)
+        assert app.session.model.find("T2").title == expected
+        await pilot.press("ctrl+q")
+    assert tomllib.loads(commented_file.read_text())["threats"][1]["title"] == expected
 
 
 async def test_long_text_can_be_edited_in_the_editor(commented_file, tmp_path, monkeypatch):

@@ -123,6 +123,8 @@ class Document:
         self.source = source
         self._tree: TOMLDocument = tree
         self._data: dict[str, Any] = data
+        # what the file on disk holds, as far as this document knows: the base of a merge with a change on disk
+        self.synced_data: dict[str, Any] = copy.deepcopy(data)
         self._disk_hash = disk_hash
         self._issued: dict[str, int] = {}  # highest number handed out per prefix, so deleted ids stay retired
         self._model: tuple[Model, list[Finding]] | None = None
@@ -229,12 +231,18 @@ class Document:
         self._changed()
         return True
 
-    def add_record(self, kind: str, fields: dict[str, Value] | None = None) -> str:
-        """Append a record of `kind` ("threats") with the next free id, after the last record of its kind."""
+    def add_record(self, kind: str, fields: dict[str, Value] | None = None, record_id: str | None = None) -> str:
+        """Append a record of `kind` ("threats") after the last record of its kind, with the next free id.
+
+        `record_id` brings back a record under its own id (a merge re-adding a record deleted on one side).
+        """
         record_type = RECORD_TYPE_BY_KIND.get(kind)
         if record_type is None:
             raise DocumentError(f"unknown kind of record {kind!r}")
-        record_id = self._allocate_id(record_type.PREFIX)
+        if record_id is None:
+            record_id = self._allocate_id(record_type.PREFIX)
+        else:
+            self._retire(record_id)
         table = tomlkit.table()
         table.add("id", record_id)
         row: dict[str, Any] = {"id": record_id}
@@ -330,25 +338,25 @@ class Document:
             raise DocumentError("this document has no file to save to")
         return PreparedSave(self.path, self.text(), copy.deepcopy(self._data), self.revision, self.source)
 
-    def write(self, prepared: PreparedSave, overwrite: bool = False) -> None:
+    def write(self, prepared: PreparedSave) -> None:
         """Verify and write a prepared save atomically; safe to call from a worker thread.
 
         Raises UnsafeSaveError when the text would not read back as the intended data, and ChangedOnDiskError
-        when the file changed on disk since it was last read or written, unless the person chose to `overwrite`.
+        when the file changed on disk since it was last read or written (merge first: `document.merge`).
         """
         data = prepared.verified_bytes()
         with self._io_lock:
-            check = None if overwrite else self._refuse_unseen_change
-            write_atomically(prepared.path, data, before_replace=check)
+            write_atomically(prepared.path, data, before_replace=self._refuse_unseen_change)
             self._disk_hash = content_hash(data)
             self._saved_revision = max(self._saved_revision, prepared.revision)
+            self.synced_data = prepared.expected
 
-    def save(self, overwrite: bool = False) -> bool:
+    def save(self) -> bool:
         """Prepare and write in one go. Returns whether the file was written."""
         prepared = self.prepare_save()
         if prepared is None:
             return False
-        self.write(prepared, overwrite=overwrite)
+        self.write(prepared)
         return True
 
     def changed_on_disk(self) -> bool:
@@ -388,6 +396,11 @@ class Document:
         new = next_id(prefix, (i for i in ids if isinstance(i, str)), self._issued.get(prefix, 0))
         self._retire(new)
         return new
+
+    def inherit_ids(self, other: Document) -> None:
+        """Never hand out an id that `other` (the same file, edited elsewhere in this session) gave or retired."""
+        for prefix, number in other._issued.items():
+            self._issued[prefix] = max(self._issued.get(prefix, 0), number)
 
     def _retire(self, record_id: str) -> None:
         parts = split_id(record_id)

@@ -18,6 +18,7 @@ from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
 from tmtui.document.edit import ChangedOnDiskError, DocumentError, ModelSyntaxError, PreparedSave, Value
+from tmtui.document.merge import Conflict
 from tmtui.document.settings import Settings, load_settings, save_setting
 from tmtui.document.source import UnreadableError
 from tmtui.model import RECORD_TYPES, compute_metrics
@@ -48,7 +49,7 @@ class TmtuiApp(App[int]):
         self.watch_interval = watch_interval
         self.session: Session | None = None
         self._saves_running = 0
-        self._conflict_open = False
+        self._conflicts_open = False
         self._disk_stamp: tuple[int, int] | None = None
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -175,7 +176,7 @@ class TmtuiApp(App[int]):
 
     # ---- saving, off the UI thread ---------------------------------------------------------------------------
 
-    def save(self, overwrite: bool = False) -> None:
+    def save(self) -> None:
         """Render and verify here (fast), write on a worker thread."""
         if self.session is None:
             return
@@ -187,15 +188,15 @@ class TmtuiApp(App[int]):
         if prepared is None:
             return
         self._saves_running += 1
-        self.write_file(prepared, overwrite)
+        self.write_file(prepared)
 
     @work(thread=True, group="save")
-    def write_file(self, prepared: PreparedSave, overwrite: bool) -> None:
+    def write_file(self, prepared: PreparedSave) -> None:
         assert self.session is not None
         document = self.session.document
         error: Exception | None = None
         try:
-            document.write(prepared, overwrite=overwrite)
+            document.write(prepared)
         except (DocumentError, OSError) as caught:
             error = caught
         if not get_current_worker().is_cancelled:
@@ -205,7 +206,7 @@ class TmtuiApp(App[int]):
         self._saves_running -= 1
         self._disk_stamp = self._stamp()
         if isinstance(error, ChangedOnDiskError):
-            self.resolve_conflict()
+            self.merge_disk_change()
         elif isinstance(error, DocumentError):
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
         elif isinstance(error, OSError):
@@ -228,55 +229,59 @@ class TmtuiApp(App[int]):
         return stat.st_mtime_ns, stat.st_size
 
     def check_disk(self) -> None:
-        """Notice a change on disk (git pull, an editor, another tmtui) and reload or ask."""
-        if self.session is None or self._saves_running or self._conflict_open:
+        """Notice a change on disk (git pull, an editor, another tmtui) and take it in."""
+        if self.session is None or self._saves_running or self._conflicts_open:
             return
         stamp = self._stamp()
         if stamp == self._disk_stamp:
             return
         self._disk_stamp = stamp
-        if not self.session.document.changed_on_disk():
-            return
-        if self.session.document.dirty:
-            self.resolve_conflict()
-        else:
-            self.reload("The file changed on disk; reloaded.")
+        if self.session.document.changed_on_disk():
+            self.merge_disk_change()
 
-    def reload(self, message: str) -> None:
+    def merge_disk_change(self) -> None:
+        """Take the file as it is on disk and replay the unsaved edits made here; ask only about real conflicts."""
         assert self.session is not None
+        had_edits = self.session.document.dirty
         try:
-            self.session.reload()
-        except (UnreadableError, ModelSyntaxError, DocumentError):
-            self.open_model()
+            result = self.session.merge_from_disk()
+        except (UnreadableError, ModelSyntaxError, DocumentError) as error:
+            self.notify(
+                f"The file on disk cannot be read now ({error}); tmtui keeps its own version and will not write "
+                "over the file until it reads cleanly.",
+                severity="warning",
+                timeout=10,
+            )
             return
         self._disk_stamp = self._stamp()
+        if not had_edits:
+            message = "The file changed on disk; reloaded."
+        else:
+            edits = f"{result.replayed} edit{'s' * (result.replayed != 1)}"
+            message = f"The file changed on disk; merged it with your {edits} made here."
+        self.notify(" ".join([message, *result.notes]))
         self.after_edit()
-        self.notify(message)
+        self.ask_about(result.conflicts)
 
-    def resolve_conflict(self) -> None:
-        if self._conflict_open:
+    def ask_about(self, conflicts: list[Conflict]) -> None:
+        """One question per field changed on both sides; the file's value stands until the person chooses."""
+        if not conflicts:
+            self._conflicts_open = False
             return
-        self._conflict_open = True
+        self._conflicts_open = True
+        conflict, rest = conflicts[0], conflicts[1:]
 
         def decided(answer: str | None) -> None:
-            self._conflict_open = False
-            if answer == "reload":
-                self.reload("Reloaded the file from disk; your unsaved edits were dropped.")
-            elif answer == "overwrite":
-                self.save(overwrite=True)
-            else:
-                self.notify("Not saved: the file changed on disk. Ctrl+S asks again.", severity="warning")
+            if answer == "mine" and self.session is not None:
+                self.session.keep_mine(conflict)
+                self.after_edit()
+            self.ask_about(rest)
 
         self.push_screen(
             ChoiceModal(
-                f"{self.model_path} changed on disk while you had unsaved edits.",
-                [
-                    ("reload", "Reload from disk", "r"),
-                    ("overwrite", "Keep mine (overwrite)", "o"),
-                    ("later", "Later", "l"),
-                ],
-                detail="Reload takes the file's version and drops your unsaved edits; keep mine overwrites the "
-                "change made on disk.",
+                conflict.describe(),
+                [("mine", "Keep mine", "m"), ("theirs", "Take the file's", "t")],
+                detail=f"Here: {_shown(conflict.mine)}\nIn the file: {_shown(conflict.theirs)}",
             ),
             decided,
         )
@@ -461,6 +466,14 @@ class TmtuiApp(App[int]):
                 f"Edit this {record.SINGULAR}",
                 partial(self.open_record, record.KIND, record.id),
             )
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(deleted)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v!r}" for k, v in value.items() if k != "id")
+    return repr(value)
 
 
 def run_app(path: Path) -> int:

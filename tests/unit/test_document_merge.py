@@ -1,0 +1,91 @@
+"""A change on disk merged with unsaved edits, record by record; only a field changed on both sides conflicts."""
+
+import tomllib
+
+import pytest
+
+from tmtui.document.edit import ChangedOnDiskError, Document
+from tmtui.document.merge import keep_mine, merge_with_disk
+
+
+@pytest.fixture
+def document(commented_file):
+    return Document.open(commented_file)
+
+
+def edit_on_disk(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_edits_on_different_records_both_survive_with_the_files_comments(document, commented_file):
+    document.set_field("T2", "title", "Password dump (mine)")
+    edit_on_disk(commented_file, '"Brute force"', '"Credential stuffing"')
+    edit_on_disk(commented_file, "# Comment about T3\n", "# Comment about T3, edited on disk\n")
+    with pytest.raises(ChangedOnDiskError):
+        document.save()
+    result = merge_with_disk(document)
+    assert result.conflicts == [] and result.replayed == 1
+    result.document.save()
+    text = commented_file.read_text()
+    data = tomllib.loads(text)
+    assert [t["title"] for t in data["threats"]] == ["SQL injection", "Password dump (mine)", "Credential stuffing"]
+    assert "# Comment about T3, edited on disk\n" in text
+
+
+def test_the_same_field_changed_on_both_sides_is_a_conflict_and_the_files_value_stands(document, commented_file):
+    document.set_field("T2", "title", "mine")
+    edit_on_disk(commented_file, '"Password dump"', '"theirs"')
+    result = merge_with_disk(document)
+    assert [(c.record_id, c.key, c.mine, c.theirs) for c in result.conflicts] == [("T2", "title", "mine", "theirs")]
+    assert result.document.model.find("T2").title == "theirs"
+    keep_mine(result.document, result.conflicts[0])
+    assert result.document.model.find("T2").title == "mine"
+
+
+def test_records_added_and_deleted_on_either_side(document, commented_file):
+    new_id = document.add_record("threats", {"title": "Added here"})
+    document.delete_record("T3")
+    edit_on_disk(
+        commented_file,
+        "# Comment about M1\n",
+        '[[stories]]\nid = "US1"\ntext = "Added on disk"\n\n# Comment about M1\n',
+    )
+    result = merge_with_disk(document)
+    assert result.conflicts == []
+    data = result.document.data
+    assert [t["id"] for t in data["threats"]] == ["T1", "T2", new_id]
+    assert data["stories"] == [{"id": "US1", "text": "Added on disk"}]
+
+
+def test_the_same_id_added_on_both_sides_keeps_both_records(document, commented_file):
+    document.add_record("threats", {"title": "Mine"})  # T4
+    edit_on_disk(
+        commented_file, "# ---- Mitigations ----", '[[threats]]\nid = "T4"\ntitle = "Theirs"\n\n# ---- Mitigations ----'
+    )
+    result = merge_with_disk(document)
+    titles = {t["id"]: t["title"] for t in result.document.data["threats"]}
+    assert titles["T4"] == "Theirs" and titles["T5"] == "Mine"
+    assert result.notes == ["T4 added here is now T5: the file has its own T4"]
+
+
+def test_deleted_on_one_side_and_changed_on_the_other_asks(document, commented_file):
+    document.set_field("T3", "title", "Brute force, rate limited")
+    text = commented_file.read_text()
+    start = text.index("# Comment about T3")
+    end = text.index("# ---- Mitigations ----")
+    commented_file.write_text(text[:start] + text[end:])
+    result = merge_with_disk(document)
+    assert [(c.record_id, c.key) for c in result.conflicts] == [("T3", None)]
+    assert result.conflicts[0].describe() == "T3 was deleted on disk and changed on the other side"
+    assert result.document.model.find("T3") is None
+    keep_mine(result.document, result.conflicts[0])
+    assert result.document.model.find("T3").title == "Brute force, rate limited"
+
+
+def test_nothing_edited_here_is_a_plain_reload(document, commented_file):
+    edit_on_disk(commented_file, '"Brute force"', '"Credential stuffing"')
+    result = merge_with_disk(document)
+    assert (result.conflicts, result.replayed, result.document.dirty) == ([], 0, False)
+    assert result.document.model.find("T3").title == "Credential stuffing"
