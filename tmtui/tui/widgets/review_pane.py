@@ -13,7 +13,7 @@ from tmtui.tui.widgets.bars import bar_chart, percent_bar
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList
-from tmtui.tui.widgets.style import RISK_STYLE, STATUS_STYLE
+from tmtui.tui.widgets.style import RISK_BAR, STATUS_STYLE
 
 
 def trend(model: Model, metrics: Metrics) -> Text:
@@ -90,7 +90,7 @@ class ReviewPane(Pane):
         self.query_one("#by-risk", Static).update(
             bar_chart(
                 "Open threats by risk",
-                [(r.value, metrics.open_by_risk.get(r, 0), RISK_STYLE[r]) for r in reversed(Risk)],
+                [(r.value, metrics.open_by_risk.get(r, 0), RISK_BAR[r]) for r in reversed(Risk)],
                 room,
             )
         )

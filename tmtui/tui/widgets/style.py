@@ -15,6 +15,16 @@ RISK_STYLE = {
     Risk.UNRATED: "dim",
 }
 
+# Bars are drawn in the risk's colour alone: a background would turn the block characters into a box.
+RISK_BAR = {
+    Risk.CRITICAL: "red",
+    Risk.HIGH: "dark_orange",
+    Risk.MEDIUM: "yellow",
+    Risk.LOW: "green",
+    Risk.NOTE: "dark_green",
+    Risk.UNRATED: "grey50",
+}
+
 STATUS_STYLE = {
     "open": "bold",
     "mitigated": "green",
