@@ -36,6 +36,7 @@ class Session:
         self.document = document
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
+        self.backed_up = False  # the file as opened is copied under the state folder before the first save
 
     @classmethod
     def open(cls, path: Path) -> Session:
@@ -97,14 +98,6 @@ class Session:
             self.document.set_field(ref.record_id, ref.key, None)
 
     # ---- undo and redo ---------------------------------------------------------------------------------------
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
 
     def undo(self) -> str | None:
         """Undo the last edit; returns what was undone, or None when there is nothing to undo."""

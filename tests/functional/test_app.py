@@ -408,3 +408,31 @@ async def test_a_large_model_is_read_on_a_worker_behind_a_loading_screen(tmp_pat
         assert len(app.screen.query_one("#threats", RecordList)._records) == 400
         await pilot.press("ctrl+q")
     assert path.read_bytes() == before
+
+
+async def test_the_first_save_backs_up_the_file_as_it_was(commented_file, commented_text):
+    from tmtui.state import backup_folder
+
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.edit_field("T1", "title", "one")
+        await settle(app, pilot)
+        app.edit_field("T1", "title", "two")
+        await settle(app, pilot)
+    backups = list(backup_folder().glob("threatmodel-*.toml"))
+    assert [b.read_text() for b in backups] == [commented_text]
+
+
+async def test_recent_models_can_be_opened_from_the_palette(commented_file, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text('[system]\nname = "Other"\n')
+    app = make_app(other)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == f"Open recent: {other.resolve()}")
+        command.callback()
+        await settle(app, pilot)
+        assert app.session.model.system.name == "Other"
+        assert isinstance(app.screen, MainScreen)

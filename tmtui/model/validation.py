@@ -105,7 +105,3 @@ def _check_consistency(record: Record, index: int, done: set[str]) -> list[Findi
             if getattr(record, "source" if key == "from" else "target") is None:
                 out.append(_finding(record, index, Severity.WARNING, f"this data flow has no {key!r} end", key))
     return out
-
-
-def errors_in(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.is_error]

@@ -23,6 +23,7 @@ from tmtui.document.settings import Settings, load_settings, save_setting
 from tmtui.document.source import UnreadableError
 from tmtui.model import RECORD_TYPES, compute_metrics
 from tmtui.session import Session
+from tmtui.state import back_up, recent_models, remember
 from tmtui.tui.keymap import KEYMAP, bindings
 from tmtui.tui.screens.confirm_modal import ChoiceModal
 from tmtui.tui.screens.export_screen import ExportScreen
@@ -93,6 +94,7 @@ class TmtuiApp(App[int]):
         self.session = result if isinstance(result, Session) else None
         if isinstance(result, Session):
             self._disk_stamp = self._stamp()
+            remember(self.model_path)
             show(MainScreen(result))
         elif isinstance(result, ModelSyntaxError):
             text = self.model_path.read_text(encoding="utf-8", errors="replace")
@@ -102,6 +104,21 @@ class TmtuiApp(App[int]):
         else:
             show(BrokenFileScreen(self.model_path, getattr(result, "message", None) or str(result)))
         self.update_title()
+
+    def switch_model(self, path: Path) -> None:
+        """Open another model in this window, once the current one is saved."""
+        if isinstance(self.screen, RecordScreen):
+            self.screen.form.flush()
+        if self.session is not None and self.session.document.dirty:
+            try:
+                self.session.document.save()
+            except (DocumentError, OSError) as error:
+                self.notify(f"Not switched: {self.model_path} could not be saved ({error})", severity="error")
+                return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.model_path = path
+        self.open_model()
 
     def action_reopen(self) -> None:
         self.open_model()
@@ -195,6 +212,12 @@ class TmtuiApp(App[int]):
         assert self.session is not None
         document = self.session.document
         error: Exception | None = None
+        if not self.session.backed_up:
+            self.session.backed_up = True
+            try:
+                back_up(prepared.path)
+            except OSError as caught:  # a backup that cannot be made must not stop the save itself
+                self.call_from_thread(self.notify, f"No backup made: {caught}", severity="warning")
         try:
             document.write(prepared)
         except (DocumentError, OSError) as caught:
@@ -460,6 +483,9 @@ class TmtuiApp(App[int]):
                 partial(self.new_record_of, record_type.KIND),
             )
         yield SystemCommand("Record a review", "Keep today's figures in the review log", self.record_review)
+        for path in recent_models():
+            if path != self.model_path.resolve():
+                yield SystemCommand(f"Open recent: {path}", "Switch to this model", partial(self.switch_model, path))
         for record in self.session.model.all_records():
             yield SystemCommand(
                 f"Open {record.id} {record.label}"[:80],
