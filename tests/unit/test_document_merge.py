@@ -89,3 +89,61 @@ def test_nothing_edited_here_is_a_plain_reload(document, commented_file):
     result = merge_with_disk(document)
     assert (result.conflicts, result.replayed, result.document.dirty) == ([], 0, False)
     assert result.document.model.find("T3").title == "Credential stuffing"
+
+
+# ---- property: edits to different fields on the two sides always merge, without a question --------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+RECORDS = ["A1", "A2", "C1", "C2", "T1", "T2", "T3", "M1"]
+KEYS = ["notes", "owner", "tags", "status"]
+edit = st.tuples(
+    st.sampled_from(["mine", "theirs"]),
+    st.sampled_from(RECORDS),
+    st.sampled_from([*KEYS, "delete"]),
+    st.one_of(st.none(), st.text(max_size=12), st.lists(st.text(min_size=1, max_size=5), max_size=2)),
+)
+
+
+def _apply(document, data, record_id, key, value):
+    kind = document.kind_of(record_id)
+    if key == "delete":
+        document.delete_record(record_id)
+        data[kind] = [r for r in data[kind] if r["id"] != record_id]
+        if not data[kind]:
+            del data[kind]
+        return
+    document.set_field(record_id, key, value)
+    row = next(r for r in data[kind] if r["id"] == record_id)
+    if value is None:
+        row.pop(key, None)
+    else:
+        row[key] = value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(edit, max_size=10))
+def test_disjoint_edits_on_both_sides_merge_without_conflicts(tmp_path_factory, edits):
+    from pathlib import Path
+
+    fixture = (Path(__file__).parent.parent / "fixtures" / "commented.toml").read_text()
+    path = tmp_path_factory.mktemp("merge") / "model.toml"
+    path.write_text(fixture)
+    mine, theirs = Document.open(path), Document.open(path)
+    expected = tomllib.loads(fixture)
+    touched: dict[str, str] = {}  # record -> the side that edited it
+    for side, record_id, key, value in edits:
+        if touched.setdefault(record_id, side) != side:
+            continue  # the other side has this record: keep the edits disjoint
+        document = mine if side == "mine" else theirs
+        if record_id not in {r["id"] for rows in document.data.values() if isinstance(rows, list) for r in rows}:
+            continue
+        _apply(document, expected, record_id, key, value)
+    theirs.save()
+    result = merge_with_disk(mine)
+    assert result.conflicts == []
+    assert result.document.data == expected
+    text = result.document.text()
+    assert "# Header comment: survives everything.\n" in text
+    assert "# ---- Threats ----" in text
