@@ -488,10 +488,14 @@ class TmtuiApp(App[int]):
                 yield SystemCommand(f"Open recent: {path}", "Switch to this model", partial(self.switch_model, path))
         for record in self.session.model.all_records():
             yield SystemCommand(
-                f"Open {record.id} {record.label}"[:80],
+                _clip(f"Open {record.id} {record.label}", 64),
                 f"Edit this {record.SINGULAR}",
                 partial(self.open_record, record.KIND, record.id),
             )
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _shown(value: Any) -> str:
