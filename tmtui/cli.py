@@ -15,6 +15,7 @@ from tmtui.document.read import Loaded
 from tmtui.document.save import write_atomically
 from tmtui.model import Risk, parse_risk, risk_of
 from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
+from tmtui.starter import starter_text
 
 COMMANDS = ("new", "check", "export", "import", "diff", "demo")
 IMPORT_SOURCES = ("threat-composer", "threat-dragon", "sarif")
@@ -128,11 +129,6 @@ def _run(options: argparse.Namespace) -> int:
 
 
 # ---- new ---------------------------------------------------------------------------------------------------
-
-
-def starter_text(name: str) -> str:
-    # A JSON string is a valid TOML basic string, so the name needs no TOML library to be written safely.
-    return bundled("starter.toml").decode("utf-8").replace("__NAME__", json.dumps(name, ensure_ascii=False))
 
 
 def cmd_new(path: Path, name: str) -> int:

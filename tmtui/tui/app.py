@@ -19,10 +19,12 @@ from textual.worker import get_current_worker
 
 from tmtui.document.edit import ChangedOnDiskError, DocumentError, ModelSyntaxError, PreparedSave, Value
 from tmtui.document.merge import Conflict
+from tmtui.document.save import write_atomically
 from tmtui.document.settings import Settings, load_settings, save_setting
 from tmtui.document.source import UnreadableError
 from tmtui.model import RECORD_TYPES, compute_metrics
 from tmtui.session import Session
+from tmtui.starter import starter_text
 from tmtui.state import back_up, recent_models, remember
 from tmtui.tui.keymap import KEYMAP, bindings
 from tmtui.tui.screens.confirm_modal import ChoiceModal
@@ -124,9 +126,6 @@ class TmtuiApp(App[int]):
         self.open_model()
 
     def action_create_starter(self) -> None:
-        from tmtui.cli import starter_text
-        from tmtui.document.save import write_atomically
-
         if self.model_path.exists():
             self.open_model()
             return

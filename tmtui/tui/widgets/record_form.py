@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 
 from tmtui.document.edit import SYSTEM
 from tmtui.exchange.markdown import threat_sentence
-from tmtui.model import RECORD_TYPE_BY_KIND, Record, System, Threat, field_specs, risk_from
+from tmtui.model import RECORD_TYPE_BY_KIND, Record, System, Threat, field_specs, risk_from, spec_for
 from tmtui.session import Session
 from tmtui.tui.widgets.fields import FieldEditor, editor_for
 from tmtui.tui.widgets.style import risk_text
@@ -50,9 +50,10 @@ class RecordForm(VerticalScroll):
 
     def value_of(self, key: str) -> Any:
         record = self.current()
-        spec = next(s for s in field_specs(self.record_type) if s.key == key)
+        spec = spec_for(self.record_type, key)
+        assert spec is not None
         if record is None:
-            return self.preset.get(key, spec.empty if spec.type != "text" else "")
+            return self.preset.get(key, spec.empty)
         return getattr(record, spec.name)
 
     def compose(self) -> ComposeResult:
