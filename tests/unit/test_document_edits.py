@@ -211,3 +211,11 @@ def test_save_refuses_output_that_would_not_read_back_as_intended(commented_file
     with pytest.raises(DocumentError, match="would not read back"):
         document.save()
     assert commented_file.read_bytes() == before
+
+
+def test_a_carriage_return_in_a_value_reads_back_exactly(document):
+    document.set_field("T1", "notes", "line\r\nnext\rlast")
+    document.set_field("A2", "name", "a\r\nb")
+    data = tomllib.loads(document.text())
+    assert data["threats"][0]["notes"] == "line\r\nnext\rlast"
+    assert data["assets"][1]["name"] == "a\r\nb"

@@ -495,7 +495,10 @@ def _string_like(old: Item | None, value: str) -> String:
     multiline = "\n" in value
     style = old.type if isinstance(old, String) else None
     candidates = []
-    if style is not None and (style.is_multiline() or not multiline):
+    if "\r" in value:
+        # a multi-line string would hold the CR raw, and TOML reads CRLF inside one back as LF
+        candidates.append(StringType.SLB)
+    elif style is not None and (style.is_multiline() or not multiline):
         candidates.append(style)
     candidates.append(StringType.MLB if multiline else StringType.SLB)
     for candidate in candidates:
