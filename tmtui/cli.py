@@ -197,7 +197,11 @@ def render_report(loaded: Loaded, path: Path, fmt: str) -> str:
 
 
 def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
-    report = render_report(_load(path), path, fmt)
+    loaded = _load(path)
+    report = render_report(loaded, path, fmt)
+    if loaded.errors:
+        count = len(loaded.errors)
+        print(f"{path}: exported with {count} problem{'s' * (count != 1)}; see: tmtui check {path}", file=sys.stderr)
     if output is None:
         sys.stdout.write(report)
         return EXIT_OK

@@ -145,6 +145,13 @@ def test_export_markdown_to_stdout_and_json_to_a_file(commented_file, tmp_path, 
     assert '"risk": "critical"' in target.read_text()
 
 
+def test_export_of_a_model_with_problems_still_writes_and_says_so(tmp_path, capsys):
+    path = write(tmp_path, '[[threats]]\nid = "T1"\ntitle = "x"\ntargets = ["C9"]\n')
+    code, out, err = run(capsys, "export", str(path))
+    assert code == 0 and out.startswith("# Threat model")
+    assert "exported with 1 problem; see: tmtui check" in err
+
+
 def test_export_of_a_broken_file_is_one_line_and_writes_nothing(tmp_path, capsys):
     path = write(tmp_path, "[system\n")
     target = tmp_path / "out.md"
