@@ -305,16 +305,16 @@ class Document:
             return
         closing = self._detach_closing()
         tables = list(aot.body)
-        indents = [split_indent(t.trivia.indent) for t in tables]
+        parts = [split_indent(t.trivia.indent) for t in tables]
         # Banners belong to positions, so they stay with the slot; own comments travel with the record.
-        table = tables.pop(index)
-        own = indents.pop(index)
-        tables.insert(new_index, table)
-        indents.insert(new_index, own)
-        places = [split_indent(t.trivia.indent)[0] for t in aot.body]
-        for slot, (moved, (_, own_part)) in enumerate(zip(tables, indents, strict=True)):
-            own_part = own_part if own_part.startswith("\n") or (slot == 0 and not places[0]) else "\n" + own_part
-            moved.trivia.indent = places[slot] + own_part
+        places = [place for place, _ in parts]
+        owns = [own for _, own in parts]
+        tables.insert(new_index, tables.pop(index))
+        owns.insert(new_index, owns.pop(index))
+        for slot, (moved, own) in enumerate(zip(tables, owns, strict=True)):
+            needs_blank = not own.startswith("\n") and (slot > 0 or places[0])
+            moved.trivia.indent = places[slot] + ("\n" + own if needs_blank else own)
+        # Rebuilt in place: AoT.append would re-indent tables of an array tomlkit did not parse itself.
         del aot[:]
         for moved in tables:
             aot.body.append(moved)
