@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Footer, Markdown
 
 from tmtui.tui.keymap import KEYMAP, key_label
 
@@ -37,6 +37,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Markdown(help_markdown(), id="help-text")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#help-text").focus()
