@@ -191,6 +191,19 @@ async def test_a_file_that_does_not_parse_is_shown_and_never_written(tmp_path):
     assert path.read_bytes() == before
 
 
+async def test_a_broken_file_fixed_elsewhere_opens_by_itself(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[system]\nname = "x\n')
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, BrokenFileScreen)
+        path.write_text('[system]\nname = "fixed"\n')
+        app.check_disk()
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.model.system.name == "fixed"
+
+
 async def test_a_missing_file_offers_a_starter_model(tmp_path):
     path = tmp_path / "threatmodel.toml"
     app = make_app(path)

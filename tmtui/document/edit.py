@@ -117,7 +117,10 @@ class Document:
         except TOMLKitError as error:
             raise DocumentError(f"{path}: tomlkit cannot edit this file safely: {error}") from None
         if tree.as_string() != source.text or tree.unwrap() != data:
-            raise DocumentError(f"{path}: tomlkit cannot edit this file without changing it; edit it by hand")
+            raise DocumentError(
+                f"{path}: tmtui cannot edit this file without changing more than the edit (a tomlkit limit). "
+                "Most often the [[tables]] of one kind are split around other tables: keep each kind together."
+            )
         rehome_comments(tree)
         self.path = path
         self.source = source

@@ -94,8 +94,8 @@ class TmtuiApp(App[int]):
 
     def _show_opened(self, result: Session | Exception, show: Callable[[Screen], object]) -> None:
         self.session = result if isinstance(result, Session) else None
+        self._disk_stamp = self._stamp()
         if isinstance(result, Session):
-            self._disk_stamp = self._stamp()
             remember(self.model_path)
             show(MainScreen(result))
         elif isinstance(result, ModelSyntaxError):
@@ -252,12 +252,16 @@ class TmtuiApp(App[int]):
 
     def check_disk(self) -> None:
         """Notice a change on disk (git pull, an editor, another tmtui) and take it in."""
-        if self.session is None or self._saves_running or self._conflicts_open:
+        if self._saves_running or self._conflicts_open:
             return
         stamp = self._stamp()
         if stamp == self._disk_stamp:
             return
         self._disk_stamp = stamp
+        if self.session is None:
+            if isinstance(self.screen, BrokenFileScreen | MissingFileScreen):
+                self.open_model()  # fixed (or made) elsewhere: try again
+            return
         if self.session.document.changed_on_disk():
             self.merge_disk_change()
 
