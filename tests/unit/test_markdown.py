@@ -128,3 +128,49 @@ def test_json_export_has_risk_and_metrics(commented_text):
     assert data["metrics"]["threats"] == 3
     assert data["reviews"][0]["date"] == "2026-01-02"
     assert data["assets"][1]["x-owner"] == "team-a"
+
+
+# ---- property: no text from a model ever becomes markup --------------------------------------------------------
+
+from collections import Counter  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tmtui.model import Mitigation, System  # noqa: E402
+from tmtui.model import Model as _Model  # noqa: E402
+from tmtui.model.records import Component  # noqa: E402
+
+hostile = st.text(alphabet=st.sampled_from([*"<>&|*_[]()`#!-+=\\/\"'\n\t ~:x1.", "\x1b", "\u202e"]), max_size=40)
+
+
+def _markup_tokens(markdown: str) -> Counter[str]:
+    """Every piece of markup the report renders: raw HTML (other than the <br> of table cells), links, emphasis."""
+    found: Counter[str] = Counter()
+    for token in md.parse(markdown):
+        if token.type == "html_block" or (token.type == "fence" and token.info != "mermaid"):
+            found[token.type] += 1
+        for child in token.children or []:
+            if child.type == "html_inline" and child.content != "<br>":
+                found["html"] += 1
+            if child.type in ("link_open", "image", "strong_open", "em_open", "code_inline", "s_open"):
+                found[child.type] += 1
+    return found
+
+
+def _model(name: str, title: str, notes: str) -> _Model:
+    return _Model(
+        system=System(name=name, description=notes),
+        components=[Component(id="C1", name=title)],
+        threats=[Threat(id="T1", title=title, notes=notes, action=title, targets=["C1"])],
+        mitigations=[Mitigation(id="M1", title=title, description=notes, owner=name, threats=["T1"])],
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(hostile, hostile, hostile)
+def test_no_model_text_becomes_markup(name, title, notes):
+    report = to_markdown(_model(name, title, notes))
+    assert "\x1b" not in report and "\u202e" not in report
+    # the same report with harmless text holds at least as much markup: the hostile text added none
+    assert _markup_tokens(report) - _markup_tokens(to_markdown(_model("x", "x", "x"))) == Counter()
