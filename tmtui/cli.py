@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
 
-    export = commands.add_parser("export", help="write the report (Markdown or JSON)")
+    export = commands.add_parser("export", help="write the report (Markdown, JSON or Threat Composer)")
     export.add_argument("path", type=Path, metavar="PATH")
     export.add_argument("-o", "--output", type=Path, metavar="OUT", help="file to write (default: stdout)")
     export.add_argument("--format", choices=("markdown", "json", "threat-composer"), default="markdown")

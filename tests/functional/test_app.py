@@ -449,3 +449,15 @@ async def test_recent_models_can_be_opened_from_the_palette(commented_file, tmp_
         await settle(app, pilot)
         assert app.session.model.system.name == "Other"
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_ctrl_n_on_a_threat_starts_a_mitigation_for_it(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "enter")
+        assert app.screen.record_id == "T1"
+        await pilot.press("ctrl+n")
+        assert app.screen.kind == "mitigations" and app.screen.record_id is None
+        await pilot.press(*"WAF rule", "tab")
+        await settle(app, pilot)
+    assert tomllib.loads(commented_file.read_text())["mitigations"][-1]["threats"] == ["T1"]

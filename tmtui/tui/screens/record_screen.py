@@ -22,8 +22,6 @@ class RecordScreen(Screen):
         self.session = session
         self.kind = kind
         self.form = form_for(session, kind, record_id, preset)
-        if kind == "threats":
-            self._bindings.bind("ctrl+n", "mitigate", "New mitigation", show=True)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,7 +57,3 @@ class RecordScreen(Screen):
         self.app.pop_screen()
         if self.record_id:
             self.app.reveal(self.kind, self.record_id)
-
-    def action_mitigate(self) -> None:
-        if self.record_id:
-            self.app.new_mitigation_for(self.record_id)

@@ -16,6 +16,7 @@ from tmtui.document.edit import SYSTEM
 from tmtui.exchange.markdown import threat_sentence
 from tmtui.model import RECORD_TYPE_BY_KIND, Record, System, Threat, field_specs, risk_from, spec_for
 from tmtui.session import Session
+from tmtui.tui.keymap import bindings
 from tmtui.tui.widgets.fields import FieldEditor, editor_for
 from tmtui.tui.widgets.style import risk_text
 
@@ -117,6 +118,12 @@ class RecordForm(VerticalScroll):
 
 class ThreatForm(RecordForm):
     """A threat: the grammar with a live sentence, the risk beside likelihood and severity, its mitigations."""
+
+    BINDINGS = bindings("threat-form")
+
+    def action_mitigate(self) -> None:
+        if self.record_id:
+            self.app.new_mitigation_for(self.record_id)
 
     def extras_after(self, key: str) -> list[Widget]:
         if key == "impact":
