@@ -37,7 +37,7 @@ class BuildingPane(Pane):
         with Horizontal():
             yield OptionList(*[Option(title, id=key) for key, title, _ in SECTIONS], id="sections")
             with ContentSwitcher(initial=self.section, id="building-content"):
-                with VerticalScroll(id="system"):
+                with VerticalScroll(id="system", can_focus=False):
                     yield Static("The system: what it does, for whom, and who owns this model.", classes="hint")
                     yield RecordForm(self.session, SYSTEM, SYSTEM)
                 for key, _, hint in SECTIONS:

@@ -27,6 +27,7 @@ class RecordForm(VerticalScroll):
     """Edits one record through the session. A new record (no id yet) is added when its first field is set."""
 
     DEFAULT_CLASSES = "record-form"
+    can_focus = False  # Tab goes from field to field; the form scrolls to the one that has focus
 
     class Created(Message):
         """A new record was written, so the form now edits it."""
