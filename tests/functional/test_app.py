@@ -286,8 +286,8 @@ async def test_long_text_can_be_edited_in_the_editor(commented_file, tmp_path, m
     app = make_app(commented_file, editor=str(editor))
     monkeypatch.setattr(app, "suspend", nullcontext)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("2", "enter")
-        app.screen.query_one("#field-notes TextArea").focus()
+        await pilot.press("2", "enter", "shift+tab")  # from the title back round to the last field, the notes
+        assert app.focused is app.screen.query_one("#field-notes TextArea")
         await pilot.press("ctrl+e")
         await settle(app, pilot)
     notes = tomllib.loads(commented_file.read_text())["threats"][0]["notes"]
