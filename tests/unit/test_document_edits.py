@@ -219,3 +219,15 @@ def test_a_carriage_return_in_a_value_reads_back_exactly(document):
     data = tomllib.loads(document.text())
     assert data["threats"][0]["notes"] == "line\r\nnext\rlast"
     assert data["assets"][1]["name"] == "a\r\nb"
+
+
+def test_saves_that_finish_out_of_order_never_put_an_older_revision_on_disk(commented_file):
+    document = Document.open(commented_file)
+    document.set_field("T1", "title", "first")
+    older = document.prepare_save()
+    document.set_field("T1", "title", "second")
+    newer = document.prepare_save()
+    document.write(newer)
+    document.write(older)  # a slower worker, done last
+    assert tomllib.loads(commented_file.read_text())["threats"][0]["title"] == "second"
+    assert not document.dirty

@@ -349,6 +349,8 @@ class Document:
         """
         data = prepared.verified_bytes()
         with self._io_lock:
+            if prepared.revision <= self._saved_revision:
+                return  # saves can finish out of order; a newer revision is on disk already
             write_atomically(prepared.path, data, before_replace=self._refuse_unseen_change)
             self._disk_hash = content_hash(data)
             self._saved_revision = max(self._saved_revision, prepared.revision)
