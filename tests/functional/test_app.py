@@ -461,3 +461,15 @@ async def test_ctrl_n_on_a_threat_starts_a_mitigation_for_it(commented_file):
         await pilot.press(*"WAF rule", "tab")
         await settle(app, pilot)
     assert tomllib.loads(commented_file.read_text())["mitigations"][-1]["threats"] == ["T1"]
+
+
+async def test_an_empty_threat_list_teaches_the_next_step(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[[components]]\nid = "C1"\nname = "API"\n')
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        threats = app.screen.query_one("#threats", RecordList)
+        assert threats.has_class("empty")
+        hint = str(threats.query_one(".empty-hint").render())
+        assert hint == "No threats yet — press n, or ask: what could go wrong with C1 (API)?"

@@ -80,6 +80,11 @@ class RecordList(Vertical):
         yield self.table_class(self.kind, id=f"{self.id}-table" if self.id else None)
         yield Static(self.empty_hint, classes="empty-hint")
 
+    def set_hint(self, text: str) -> None:
+        """What the list says when it is empty."""
+        self.empty_hint = text
+        self.query_one(".empty-hint", Static).update(text)
+
     @property
     def table(self) -> RecordTable:
         return self.query_one(RecordTable)

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Select
 
 from tmtui.exchange.markdown import threats_by_risk
-from tmtui.model import Model, Stride, Threat, ThreatStatus
+from tmtui.model import Model, Stride, ThreatStatus
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList
@@ -21,6 +21,10 @@ def empty_threats_hint(model: Model) -> str:
 
 
 class ThreatsPane(Pane):
+    def __init__(self, session, **kwargs) -> None:
+        super().__init__(session, **kwargs)
+        self._target_options: list[tuple[str, str]] = []
+
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
             yield Select(
@@ -41,30 +45,29 @@ class ThreatsPane(Pane):
         value = self.query_one(f"#filter-{key}", Select).value
         return None if value is Select.NULL else str(value)
 
-    def matches(self, threat: Threat) -> bool:
-        status, stride, target = self._filter("status"), self._filter("stride"), self._filter("target")
-        return (
-            (status is None or threat.effective_status == status)
-            and (stride is None or stride in threat.stride)
-            and (target is None or target in threat.targets)
-        )
-
     def refresh_from_model(self) -> None:
         model = self.session.model
         targets = self.query_one("#filter-target", Select)
         options = [(f"{r.id} {r.label}", r.id) for r in [*model.components, *model.flows]]
-        if options != getattr(self, "_target_options", None):
+        if options != self._target_options:
             self._target_options = options
             chosen = targets.value
             with targets.prevent(Select.Changed):
                 targets.set_options(options)
                 if chosen is not Select.NULL and chosen in {v for _, v in options}:
                     targets.value = chosen
+        status, stride, target = self._filter("status"), self._filter("stride"), self._filter("target")
+        shown = [
+            t
+            for t in model.threats
+            if (status is None or t.effective_status == status)
+            and (stride is None or stride in t.stride)
+            and (target is None or target in t.targets)
+        ]
         threat_list = self.main_list()
-        filtered = any(self._filter(k) for k in ("status", "stride", "target"))
-        threat_list.empty_hint = (
+        filtered = status or stride or target
+        threat_list.set_hint(
             "No threat matches these filters." if filtered and model.threats else empty_threats_hint(model)
         )
-        threat_list.query_one(".empty-hint").update(threat_list.empty_hint)
-        threat_list.show(threats_by_risk(t for t in model.threats if self.matches(t)), model, self.session.findings)
+        threat_list.show(threats_by_risk(shown), model, self.session.findings)
         self.stale = False
