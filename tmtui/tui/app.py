@@ -376,7 +376,7 @@ class TmtuiApp(App[int]):
         if references:
             where = ", ".join(f"{r.record_id}.{r.key}" for r in references)
             detail = f"It is named by {where}."
-            answers = [("drop", "Delete and drop the references", "d"), ("delete", "Delete, keep references", "y")]
+            answers = [("drop", "Delete, drop references", "d"), ("delete", "Delete only", "y")]
         answers.append(("cancel", "Cancel", "n"))
 
         def decided(answer: str | None) -> None:

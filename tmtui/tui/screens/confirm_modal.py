@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -31,8 +32,9 @@ class ChoiceModal(ModalScreen[str | None]):
                 yield Static(self.detail, classes="detail")
             with Horizontal(classes="buttons"):
                 for index, (answer_id, label, key) in enumerate(self.answers):
+                    # Text, not a markup string: "[d]" would read as the markup for dim
                     yield Button(
-                        f"{label} [{key}]", id=f"answer-{answer_id}", variant="error" if index == 0 else "default"
+                        Text(f"{label} ({key})"), id=f"answer-{answer_id}", variant="error" if index == 0 else "default"
                     )
 
     def on_mount(self) -> None:
