@@ -473,3 +473,22 @@ async def test_an_empty_threat_list_teaches_the_next_step(tmp_path):
         assert threats.has_class("empty")
         hint = str(threats.query_one(".empty-hint").render())
         assert hint == "No threats yet — press n, or ask: what could go wrong with C1 (API)?"
+
+
+async def test_records_in_an_inline_array_are_refused_with_a_message_not_a_crash(tmp_path):
+    path = tmp_path / "m.toml"
+    text = 'threats = [{id = "T1", title = "inline"}]\n'
+    path.write_text(text)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "n", *"new", "tab")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen) and app.screen.record_id is None
+        await pilot.press("escape", "delete", "y")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        app.screen.query_one("#field-title Input", Input).value = "changed"
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+    assert path.read_text() == text

@@ -231,3 +231,16 @@ def test_saves_that_finish_out_of_order_never_put_an_older_revision_on_disk(comm
     document.write(older)  # a slower worker, done last
     assert tomllib.loads(commented_file.read_text())["threats"][0]["title"] == "second"
     assert not document.dirty
+
+
+def test_an_inline_array_of_records_is_refused_before_anything_changes():
+    document = Document.from_text('threats = [{id = "T1", title = "inline"}]\n')
+    for edit in (
+        lambda: document.add_record("threats", {"title": "x"}),
+        lambda: document.delete_record("T1"),
+        lambda: document.set_field("T1", "title", "y"),
+        lambda: document.move_record("T1", 0),
+    ):
+        with pytest.raises(DocumentError, match="inline array"):
+            edit()
+    assert not document.dirty

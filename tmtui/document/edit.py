@@ -197,12 +197,17 @@ class Document:
     def _body(self, kind: str, index: int) -> Container:
         """The container of keys of a record. Edits go to it, not to the Table, whose dict view tomlkit lets go
         stale after an insert."""
-        item = self._tree[kind]
         if kind == SYSTEM:
-            return item.value
+            return self._tree[kind].value
+        return self._array_of_tables(kind)[index].value
+
+    def _array_of_tables(self, kind: str) -> AoT:
+        item = self._tree[kind]
         if not isinstance(item, AoT):
-            raise DocumentError(f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables")
-        return item[index].value
+            raise DocumentError(
+                f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables (rewrite it by hand)"
+            )
+        return item
 
     # ---- edits -----------------------------------------------------------------------------------------------
 
@@ -242,6 +247,8 @@ class Document:
         record_type = RECORD_TYPE_BY_KIND.get(kind)
         if record_type is None:
             raise DocumentError(f"unknown kind of record {kind!r}")
+        if kind in self._tree:
+            self._array_of_tables(kind)  # refuses an inline array before anything changes
         if record_id is None:
             record_id = self._allocate_id(record_type.PREFIX)
         else:
@@ -261,8 +268,8 @@ class Document:
             self._tree.append(kind, tomlkit.aot())
             self._data[kind] = []
             existing = self._tree[kind]
-        elif not isinstance(existing, AoT):
-            raise DocumentError(f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables")
+        else:
+            existing = self._array_of_tables(kind)
         if len(existing) == 0 and self._tree.body and self._tree.body[0][1] is existing:
             table.trivia.indent = ""  # the first thing in the file needs no blank line above it
         closing = self._detach_closing()
@@ -278,7 +285,7 @@ class Document:
         kind, index = self._locate(record_id)
         if kind == SYSTEM:
             raise DocumentError("the system table cannot be deleted")
-        aot = self._tree[kind]
+        aot = self._array_of_tables(kind)
         table = aot[index]
         self._retire(record_id)
         closing = self._detach_closing()
@@ -301,7 +308,7 @@ class Document:
         kind, index = self._locate(record_id)
         if kind == SYSTEM:
             raise DocumentError("the system table cannot be moved")
-        aot = self._tree[kind]
+        aot = self._array_of_tables(kind)
         rows = self._data[kind]
         new_index = max(0, min(new_index, len(rows) - 1))
         if new_index == index:

@@ -156,9 +156,13 @@ class TmtuiApp(App[int]):
         if changed:
             self.after_edit()
 
-    def create_record(self, kind: str, fields: dict[str, Any]) -> str:
+    def create_record(self, kind: str, fields: dict[str, Any]) -> str | None:
         assert self.session is not None
-        record_id = self.session.add_record(kind, fields)
+        try:
+            record_id = self.session.add_record(kind, fields)
+        except DocumentError as error:
+            self.notify(str(error), title="Not added", severity="error", timeout=10)
+            return None
         self.after_edit()
         return record_id
 
@@ -380,10 +384,15 @@ class TmtuiApp(App[int]):
         answers.append(("cancel", "Cancel", "n"))
 
         def decided(answer: str | None) -> None:
-            if answer in ("delete", "drop"):
+            if answer not in ("delete", "drop"):
+                return
+            try:
                 session.delete_record(record_id, drop_references=answer == "drop")
-                self.after_edit()
-                self.notify(f"Deleted {record_id}. Ctrl+Z brings it back.")
+            except DocumentError as error:
+                self.notify(str(error), title="Not deleted", severity="error", timeout=10)
+                return
+            self.after_edit()
+            self.notify(f"Deleted {record_id}. Ctrl+Z brings it back.")
 
         self.push_screen(ChoiceModal(f"Delete {label}?", answers, detail=detail), decided)
 
@@ -397,7 +406,8 @@ class TmtuiApp(App[int]):
             return
         snapshot = compute_metrics(self.session.model).snapshot()
         record_id = self.create_record("reviews", {"date": dt.date.today(), "metrics": snapshot})
-        self.push_screen(RecordScreen(self.session, "reviews", record_id))
+        if record_id is not None:
+            self.push_screen(RecordScreen(self.session, "reviews", record_id))
 
     def action_undo(self) -> None:
         if self.session is not None and not self._typing():

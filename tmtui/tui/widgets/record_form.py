@@ -93,7 +93,8 @@ class RecordForm(VerticalScroll):
                 return
             fields = {**self.preset, event.key: value}
             self.record_id = self.app.create_record(self.kind, fields)
-            self.post_message(self.Created(self.record_id))
+            if self.record_id is not None:
+                self.post_message(self.Created(self.record_id))
         else:
             self.app.edit_field(self.record_id or SYSTEM, event.key, value)
 
