@@ -150,7 +150,7 @@ async def test_validation_problems_show_in_the_list_and_beside_the_field(tmp_pat
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("2")
         table = app.screen.query_one("#threats-table", RecordTable)
-        assert table.get_row("T1")[0].plain == "!"
+        assert table.get_row_at(table.row_ids.index("T1"))[0].plain == "!"
         await pilot.press("enter")
         problems = app.screen.query_one("#field-targets .field-problems")
         assert "targets names C9" in str(problems.render())
@@ -491,4 +491,25 @@ async def test_records_in_an_inline_array_are_refused_with_a_message_not_a_crash
         await pilot.press("tab")
         await settle(app, pilot)
         assert isinstance(app.screen, RecordScreen)
+    assert path.read_text() == text
+
+
+async def test_duplicate_and_missing_ids_open_with_marks_instead_of_crashing(tmp_path):
+    path = tmp_path / "m.toml"
+    text = (
+        '[[threats]]\nid = "T1"\ntitle = "one"\n\n'
+        '[[threats]]\nid = "T1"\ntitle = "two"\n\n'
+        '[[threats]]\ntitle = "none"\n'
+    )
+    path.write_text(text)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#threats-table", RecordTable)
+        assert sorted(table.row_ids) == ["", "T1", "T1"]
+        assert [table.get_row_at(i)[0].plain for i in range(3)] == ["!", "!", "!"]
+        table.move_cursor(row=table.row_ids.index(""))
+        await pilot.press("enter")
+        assert isinstance(app.screen, MainScreen)  # no form for a record without an id, a warning instead
+        await pilot.press("ctrl+q")
     assert path.read_text() == text

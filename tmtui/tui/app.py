@@ -338,9 +338,12 @@ class TmtuiApp(App[int]):
 
     def _selected(self) -> tuple[str, str] | None:
         focused = self.focused
-        if isinstance(focused, RecordTable) and focused.selected_id:
-            return focused.kind, focused.selected_id
-        return None
+        if not isinstance(focused, RecordTable) or focused.selected_id is None:
+            return None
+        if not focused.selected_id:
+            self.notify("This record has no id, so tmtui cannot edit it: give it one in the file.", severity="warning")
+            return None
+        return focused.kind, focused.selected_id
 
     def action_new_record(self) -> None:
         main = self.main_screen

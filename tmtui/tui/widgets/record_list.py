@@ -31,12 +31,18 @@ class RecordTable(DataTable):
     def __init__(self, kind: str, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.kind = kind
+        # Rows are keyed by position: a broken file can hold the same id twice, or a record with none.
+        self.row_ids: list[str] = []
 
     @property
     def selected_id(self) -> str | None:
-        if self.row_count == 0:
+        if not self.row_ids or not 0 <= self.cursor_row < len(self.row_ids):
             return None
-        return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        return self.row_ids[self.cursor_row]
+
+    def select(self, record_id: str) -> None:
+        if record_id in self.row_ids:
+            self.move_cursor(row=self.row_ids.index(record_id), animate=False)
 
     def action_edit_record(self) -> None:
         self.app.action_edit_record()
@@ -126,12 +132,15 @@ class RecordList(Vertical):
             cells = [
                 _cut(cell, room) if column.flexible else cell for column, cell in zip(self.columns, row, strict=True)
             ]
-            table.add_row(self._mark(record.id), *cells, key=record.id)
-        if selected is not None and selected in {r.id for r in self._records}:
-            table.move_cursor(row=table.get_row_index(selected), animate=False)
+            table.add_row(self._mark(record.id), *cells)
+        table.row_ids = [record.id for record in self._records]
+        if selected is not None:
+            table.select(selected)
         self.set_class(not self._records, "empty")
 
     def _mark(self, record_id: str) -> Text:
+        if not record_id:
+            return Text("!", style="bold red")
         problems = self._problems.get(record_id, [])
         if any(p.is_error for p in problems):
             return Text("!", style="bold red")
@@ -140,9 +149,7 @@ class RecordList(Vertical):
         return Text(" ")
 
     def select(self, record_id: str) -> None:
-        table = self.table
-        if record_id in {r.id for r in self._records}:
-            table.move_cursor(row=table.get_row_index(record_id), animate=False)
+        self.table.select(record_id)
 
 
 def _width(cell: Cell) -> int:
