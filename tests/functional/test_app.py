@@ -513,3 +513,43 @@ async def test_duplicate_and_missing_ids_open_with_marks_instead_of_crashing(tmp
         assert isinstance(app.screen, MainScreen)  # no form for a record without an id, a warning instead
         await pilot.press("ctrl+q")
     assert path.read_text() == text
+
+
+ODD_MODELS = {
+    "wrong types": 'schema = 1\n[system]\nname = 3\n[[threats]]\nid = "T1"\ntitle = 5\ntargets = "C1"\nlikelihood = 2\n'
+    '[[reviews]]\nid = "R1"\ndate = "yesterday"\nmetrics = 7\n',
+    "system not a table": 'system = "x"\n[[components]]\nid = "C1"\nname = "API"\n',
+    "threats as a table": '[threats]\nid = "T1"\n',
+    "array of numbers": "assets = [1, 2]\n",
+    "unknown enum values": '[[threats]]\nid = "T1"\ntitle = "t"\nstride = ["sneaking"]\nstatus = "pending"\n'
+    'severity = "extreme"\n[[components]]\nid = "C1"\nname = "c"\nkind = "cloud"\n',
+}
+
+
+@pytest.mark.parametrize("text", ODD_MODELS.values(), ids=ODD_MODELS.keys())
+async def test_odd_but_readable_models_can_be_browsed_and_edited_without_a_crash(tmp_path, text):
+    path = tmp_path / "m.toml"
+    path.write_text(text)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for pane in "1234":
+            await pilot.press(pane, "enter")
+            await settle(app, pilot)
+            if isinstance(app.screen, RecordScreen):
+                first = app.screen.query(Input).first() if app.screen.query(Input) else None
+                if first is not None:
+                    first.focus()
+                    first.value = "edited"
+                await pilot.press("tab", "escape")
+                await settle(app, pilot)
+            assert isinstance(app.screen, MainScreen)
+        await pilot.press("1")
+        app.screen.active_pane.open_section("system")
+        await pilot.pause()
+        name = app.screen.query_one("#system #field-name Input", Input)
+        name.focus()
+        name.value = "Renamed"
+        await pilot.press("tab")
+        await settle(app, pilot)
+        await pilot.press("ctrl+q")
+    assert tomllib.loads(path.read_text()) is not None  # whatever was saved still parses

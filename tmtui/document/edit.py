@@ -198,7 +198,10 @@ class Document:
         """The container of keys of a record. Edits go to it, not to the Table, whose dict view tomlkit lets go
         stale after an insert."""
         if kind == SYSTEM:
-            return self._tree[kind].value
+            system = self._tree[kind]
+            if not isinstance(system, Table):
+                raise DocumentError("system is not a table ([system]); fix it by hand")
+            return system.value
         return self._array_of_tables(kind)[index].value
 
     def _array_of_tables(self, kind: str) -> AoT:
@@ -224,17 +227,18 @@ class Document:
                 return False
             self._add_system_table()
         kind, index = self._locate(record_id)
+        body = self._body(kind, index)
         row = self._data[kind] if kind == SYSTEM else self._data[kind][index]
         if value is None:
             if key not in row:
                 return False
-            self._body(kind, index).remove(key)
+            body.remove(key)
             del row[key]
         else:
             value = _plain(value)
             if row.get(key) == value and type(row.get(key)) is type(value):
                 return False
-            _set_item(self._body(kind, index), key, value)
+            _set_item(body, key, value)
             row[key] = copy.deepcopy(value)
         self._changed()
         return True
