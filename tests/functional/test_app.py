@@ -553,3 +553,16 @@ async def test_odd_but_readable_models_can_be_browsed_and_edited_without_a_crash
         await settle(app, pilot)
         await pilot.press("ctrl+q")
     assert tomllib.loads(path.read_text()) is not None  # whatever was saved still parses
+
+
+async def test_quitting_with_a_change_on_disk_merges_first_and_loses_nothing(commented_file):
+    app = make_app(commented_file, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.edit_field("T2", "title", "mine")
+        commented_file.write_text(commented_file.read_text().replace('"Brute force"', '"theirs"'))
+        await pilot.press("ctrl+q")  # refused once: merged instead
+        await settle(app, pilot)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+    titles = [t["title"] for t in tomllib.loads(commented_file.read_text())["threats"]]
+    assert titles == ["SQL injection", "mine", "theirs"]

@@ -109,14 +109,8 @@ class TmtuiApp(App[int]):
 
     def switch_model(self, path: Path) -> None:
         """Open another model in this window, once the current one is saved."""
-        if isinstance(self.screen, RecordScreen):
-            self.screen.form.flush()
-        if self.session is not None and self.session.document.dirty:
-            try:
-                self.session.document.save()
-            except (DocumentError, OSError) as error:
-                self.notify(f"Not switched: {self.model_path} could not be saved ({error})", severity="error")
-                return
+        if not self._save_before_leaving("switched"):
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.model_path = path
@@ -445,15 +439,25 @@ class TmtuiApp(App[int]):
                 self.notify(f"Could not remember the theme: {error}", severity="warning")
 
     async def action_quit(self) -> None:
+        if self._save_before_leaving("quit"):
+            self.exit(0)
+
+    def _save_before_leaving(self, leaving: str) -> bool:
+        """Commit the field being typed and write every edit now; False, with the reason shown, when it cannot."""
         if isinstance(self.screen, RecordScreen):
             self.screen.form.flush()
-        if self.session is not None and self.session.document.dirty:
-            try:
-                self.session.document.save()
-            except (DocumentError, OSError) as error:
-                self.notify(f"Not saved: {error}", severity="error", timeout=10)
-                return
-        self.exit(0)
+        if self.session is None or not self.session.document.dirty:
+            return True
+        try:
+            self.session.document.save()
+        except ChangedOnDiskError:
+            self.merge_disk_change()
+            self.notify(f"Not {leaving} yet: the file changed on disk and was merged with your edits; try again.")
+            return False
+        except (DocumentError, OSError) as error:
+            self.notify(f"Not {leaving}: {self.model_path} could not be saved ({error})", severity="error", timeout=10)
+            return False
+        return True
 
     # ---- $EDITOR ---------------------------------------------------------------------------------------------
 
