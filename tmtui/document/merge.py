@@ -41,6 +41,10 @@ class MergeResult:
     notes: list[str]  # "T8 added here is now T9: the file has its own T8"
 
 
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _rows(data: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     rows = data.get(kind, [])
     if not isinstance(rows, list):
@@ -57,7 +61,8 @@ def merge_with_disk(document: Document) -> MergeResult:
     conflicts: list[Conflict] = []
     notes: list[str] = []
     replayed = 0
-    replayed += _merge_fields(merged, SYSTEM, SYSTEM, base.get(SYSTEM, {}), mine.get(SYSTEM, {}), conflicts)
+    systems = [_table(data.get(SYSTEM)) for data in (base, mine, merged.data)]
+    replayed += _merge_fields(merged, SYSTEM, SYSTEM, *systems, conflicts)
     for record_type in RECORD_TYPES:
         kind = record_type.KIND
         base_rows, my_rows, their_rows = _rows(base, kind), _rows(mine, kind), _rows(merged.data, kind)
@@ -76,7 +81,7 @@ def merge_with_disk(document: Document) -> MergeResult:
                 if my_row != base_row:
                     conflicts.append(Conflict(kind, record_id, None, my_row, None))
             else:
-                replayed += _merge_fields(merged, kind, record_id, base_row, my_row, conflicts)
+                replayed += _merge_fields(merged, kind, record_id, base_row, my_row, their_row, conflicts)
         for record_id, base_row in base_rows.items():
             their_row = their_rows.get(record_id)
             if record_id in my_rows or their_row is None:
@@ -90,10 +95,15 @@ def merge_with_disk(document: Document) -> MergeResult:
 
 
 def _merge_fields(
-    merged: Document, kind: str, record_id: str, base: dict[str, Any], mine: dict[str, Any], conflicts: list[Conflict]
+    merged: Document,
+    kind: str,
+    record_id: str,
+    base: dict[str, Any],
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    conflicts: list[Conflict],
 ) -> int:
     """Replay this side's changes to one record's fields; returns how many were carried over."""
-    theirs = merged.data.get(SYSTEM, {}) if record_id == SYSTEM else _rows(merged.data, kind).get(record_id, {})
     replayed = 0
     for key in dict.fromkeys([*base, *mine]):
         if key == "id":
