@@ -5,14 +5,17 @@ It knows nothing of Textual; the app calls it from its UI thread and runs `Docum
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from tmtui.document.edit import SYSTEM, Document, Value
+from tmtui.document.edit import SYSTEM, Document, DocumentError, Value
 from tmtui.document.merge import Conflict, MergeResult, keep_mine, merge_with_disk
 from tmtui.model import Finding, Model, field_specs
 
 UNDO_LIMIT = 200
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,23 +64,19 @@ class Session:
     # ---- edits, each one undoable ----------------------------------------------------------------------------
 
     def set_field(self, record_id: str, key: str, value: Value) -> bool:
-        return self._edit(f"edit {record_id}.{key}", lambda: self.document.set_field(record_id, key, value))
+        return self._edit(lambda: self.document.set_field(record_id, key, value), lambda _: f"edit {record_id}.{key}")
 
     def add_record(self, kind: str, fields: dict[str, Value] | None = None) -> str:
-        before = self.document.text()
-        record_id = self.document.add_record(kind, fields)
-        self._record(f"add {record_id}", before)
-        return record_id
+        return self._edit(lambda: self.document.add_record(kind, fields), lambda record_id: f"add {record_id}")
 
     def delete_record(self, record_id: str, drop_references: bool = False) -> None:
-        def delete() -> bool:
+        def delete() -> None:
             if drop_references:
                 for ref in self.references_to(record_id):
                     self._drop_reference(ref)
             self.document.delete_record(record_id)
-            return True
 
-        self._edit(f"delete {record_id}", delete)
+        self._edit(delete, lambda _: f"delete {record_id}")
 
     def references_to(self, record_id: str) -> list[Reference]:
         out = []
@@ -117,12 +116,18 @@ class Session:
         self._undo.append(step)
         return step.description
 
-    def _edit(self, description: str, edit) -> bool:
-        before = self.document.text()
-        changed = edit()
-        if changed:
-            self._record(description, before)
-        return bool(changed)
+    def _edit(self, edit: Callable[[], T], describe: Callable[[T], str]) -> T:
+        """Run one edit as one undo step; an edit refused half-way is rolled back whole."""
+        before, revision = self.document.text(), self.document.revision
+        try:
+            result = edit()
+        except DocumentError:
+            if self.document.revision != revision:
+                self.document.rollback(before, revision)
+            raise
+        if self.document.revision != revision:
+            self._record(describe(result), before)
+        return result
 
     def _record(self, description: str, before: str) -> None:
         self._undo.append(_Step(description, before))

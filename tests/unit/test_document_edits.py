@@ -244,3 +244,17 @@ def test_an_inline_array_of_records_is_refused_before_anything_changes():
         with pytest.raises(DocumentError, match="inline array"):
             edit()
     assert not document.dirty
+
+
+def test_an_edit_refused_half_way_is_rolled_back_whole(tmp_path):
+    from tmtui.session import Session
+
+    path = tmp_path / "m.toml"
+    text = 'threats = [{id = "T1", title = "inline"}]\n\n[[mitigations]]\nid = "M1"\ntitle = "m"\nthreats = ["T1"]\n'
+    path.write_text(text)
+    session = Session.open(path)
+    with pytest.raises(DocumentError, match="inline array"):
+        session.delete_record("T1", drop_references=True)  # drops M1's reference, then the delete is refused
+    assert session.document.text() == text
+    assert not session.document.dirty
+    assert session.undo() is None

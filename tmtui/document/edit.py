@@ -392,6 +392,16 @@ class Document:
 
     def restore(self, text: str) -> None:
         """Replace the whole content with `text` (LF endings), as one edit: used by undo and redo."""
+        self._replace_content(text)
+        self._changed()
+
+    def rollback(self, text: str, revision: int) -> None:
+        """Go back to `text`, which this document held at `revision`, as if the edits since had not happened."""
+        self._replace_content(text)
+        self._model = None
+        self.revision = revision
+
+    def _replace_content(self, text: str) -> None:
         data, syntax_error = parse_data(Source(text))
         if data is None:
             raise DocumentError(f"cannot restore: {syntax_error.message if syntax_error else 'invalid TOML'}")
@@ -399,7 +409,6 @@ class Document:
         rehome_comments(tree)
         self._tree = tree
         self._data = data
-        self._changed()
 
     # ---- internals -------------------------------------------------------------------------------------------
 
