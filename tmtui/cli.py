@@ -13,7 +13,7 @@ from tmtui import __version__
 from tmtui.document import UnreadableError, read_model
 from tmtui.document.read import Loaded
 from tmtui.document.save import write_atomically
-from tmtui.model import Risk, parse_risk, risk_of
+from tmtui.model import Model, Risk, parse_risk, risk_of
 from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
 from tmtui.starter import starter_text
 
@@ -154,6 +154,15 @@ def _load(path: Path) -> Loaded:
         raise CommandError(str(error)) from None
 
 
+def _parsed(path: Path) -> tuple[Loaded, Model]:
+    """A model that at least parses (export and diff need its records); a syntax error ends the command."""
+    loaded = _load(path)
+    if loaded.model is None:
+        finding = loaded.findings[0]
+        raise CommandError(f"{path}:{finding.line}:{finding.column}: {finding.message}")
+    return loaded, loaded.model
+
+
 def cmd_check(path: Path, fail_on: Risk | None, strict: bool) -> int:
     loaded = _load(path)
     for finding in loaded.findings:
@@ -179,26 +188,23 @@ def cmd_check(path: Path, fail_on: Risk | None, strict: bool) -> int:
 # ---- export ------------------------------------------------------------------------------------------------
 
 
-def render_report(loaded: Loaded, path: Path, fmt: str) -> str:
-    if loaded.model is None:
-        finding = loaded.findings[0]
-        raise CommandError(f"{path}:{finding.line}:{finding.column}: {finding.message}")
+def render_report(model: Model, fmt: str) -> str:
     if fmt == "json":
         from tmtui.exchange.json_export import to_json
 
-        return to_json(loaded.model)
+        return to_json(model)
     if fmt == "threat-composer":
         from tmtui.exchange.threat_composer import to_threat_composer_json
 
-        return to_threat_composer_json(loaded.model)
+        return to_threat_composer_json(model)
     from tmtui.exchange.markdown import to_markdown
 
-    return to_markdown(loaded.model)
+    return to_markdown(model)
 
 
 def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
-    loaded = _load(path)
-    report = render_report(loaded, path, fmt)
+    loaded, model = _parsed(path)
+    report = render_report(model, fmt)
     if loaded.errors:
         count = len(loaded.errors)
         print(f"{path}: exported with {count} problem{'s' * (count != 1)}; see: tmtui check {path}", file=sys.stderr)
@@ -282,14 +288,7 @@ def cmd_diff(old: Path, new: Path) -> int:
     """Records added, removed and changed between two versions (say, `git show HEAD~1:threatmodel.toml`)."""
     from tmtui.model.diff import diff_models
 
-    models = []
-    for path in (old, new):
-        loaded = _load(path)
-        if loaded.model is None:
-            finding = loaded.findings[0]
-            raise CommandError(f"{path}:{finding.line}:{finding.column}: {finding.message}")
-        models.append(loaded.model)
-    result = diff_models(*models)
+    result = diff_models(_parsed(old)[1], _parsed(new)[1])
     for change in result.added:
         print(f"+ {change.record_id} {change.label}  (new {change.kind})")
     for change in result.removed:
