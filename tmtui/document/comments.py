@@ -12,14 +12,20 @@ line (a section banner such as `# ---- Threats ----`) belongs to the place, and 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from tomlkit.container import Container
-from tomlkit.items import AoT, Comment, Table, Whitespace
+from tomlkit.items import AoT, Comment, Item, Table, Whitespace
 
 
 def header_tables(container: Container) -> Iterator[Table]:
     """Every table that renders a `[header]` or `[[header]]`, in the order they appear in the text."""
-    for _, item in container.body:
+    return tables_in(container.body)
+
+
+def tables_in(body: list[tuple[Any, Item]]) -> Iterator[Table]:
+    """The header tables of some items of a body, in text order; lazy, so the first one costs little."""
+    for _, item in body:
         if isinstance(item, AoT):
             for table in item.body:
                 yield table
@@ -28,6 +34,20 @@ def header_tables(container: Container) -> Iterator[Table]:
             if not item.is_super_table():
                 yield item
             yield from header_tables(item.value)
+
+
+def last_header_table(container: Container) -> Table | None:
+    """The table rendered last, found from the end of the text rather than by walking all of it."""
+    for _, item in reversed(container.body):
+        if isinstance(item, AoT) and item.body:
+            return last_header_table(item.body[-1].value) or item.body[-1]
+        if isinstance(item, Table):
+            inner = last_header_table(item.value)
+            if inner is not None:
+                return inner
+            if not item.is_super_table():
+                return item
+    return None
 
 
 def _trailing_trivia_start(container: Container) -> int:

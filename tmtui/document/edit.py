@@ -22,7 +22,14 @@ from tomlkit.exceptions import InvalidStringError, TOMLKitError
 from tomlkit.items import AoT, Array, Item, String, StringType, Table, Trivia
 from tomlkit.toml_document import TOMLDocument
 
-from tmtui.document.comments import append_trivia, header_tables, rehome_comments, split_indent, take_tail
+from tmtui.document.comments import (
+    append_trivia,
+    last_header_table,
+    rehome_comments,
+    split_indent,
+    tables_in,
+    take_tail,
+)
 from tmtui.document.read import parse_data
 from tmtui.document.save import write_atomically
 from tmtui.document.source import (
@@ -129,7 +136,8 @@ class Document:
         # what the file on disk holds, as far as this document knows: the base of a merge with a change on disk
         self.synced_data: dict[str, Any] = copy.deepcopy(data)
         self._disk_hash = disk_hash
-        self._issued: dict[str, int] = {}  # highest number handed out per prefix, so deleted ids stay retired
+        self._issued: dict[str, int] = {}  # highest number held or handed out per prefix; deleted ids stay retired
+        self._note_ids()
         self._model: tuple[Model, list[Finding]] | None = None
         self._io_lock = threading.Lock()  # a save runs on a worker thread; one write at a time
         self.revision = 0  # counts edits; the file holds revision `_saved_revision`
@@ -409,6 +417,7 @@ class Document:
         rehome_comments(tree)
         self._tree = tree
         self._data = data
+        self._note_ids()
 
     # ---- internals -------------------------------------------------------------------------------------------
 
@@ -417,10 +426,18 @@ class Document:
         self._model = None
 
     def _allocate_id(self, prefix: str) -> str:
-        ids = [r.get("id", "") for t in RECORD_TYPES for r in self._data.get(t.KIND, []) if isinstance(r, dict)]
-        new = next_id(prefix, (i for i in ids if isinstance(i, str)), self._issued.get(prefix, 0))
+        # `_issued` holds the highest number of every id the document has held, so no scan is needed here
+        new = next_id(prefix, (), self._issued.get(prefix, 0))
         self._retire(new)
         return new
+
+    def _note_ids(self) -> None:
+        """Count every id the data holds as issued: a new id goes past all of them."""
+        for record_type in RECORD_TYPES:
+            rows = self._data.get(record_type.KIND)
+            for row in rows if isinstance(rows, list) else []:
+                if isinstance(row, dict) and isinstance(row.get("id"), str):
+                    self._retire(row["id"])
 
     def inherit_ids(self, other: Document) -> None:
         """Never hand out an id that `other` (the same file, edited elsewhere in this session) gave or retired."""
@@ -445,37 +462,33 @@ class Document:
             self._ensure_blank_line_after(table)
 
     def _table_after(self, table: Table) -> Table | None:
-        tables = list(header_tables(self._tree))
-        position = next(i for i, t in enumerate(tables) if t is table)
-        # Skip the record's own sub-tables ([reviews.metrics]): they go with it.
-        for candidate in tables[position + 1 :]:
-            if not _is_inside(candidate, table):
-                return candidate
+        """The header table that follows `table` (a record or [system]) in the text, past its own sub-tables."""
+        body = self._tree.body
+        for position, (_, item) in enumerate(body):
+            if isinstance(item, AoT):
+                index = next((i for i, t in enumerate(item.body) if t is table), None)
+                if index is None:
+                    continue
+                if index + 1 < len(item.body):
+                    return item.body[index + 1]
+            elif item is not table:
+                continue
+            return next(tables_in(body[position + 1 :]), None)
         return None
 
     def _detach_closing(self) -> str:
         """Take the comments that close the file, so an edit at the end of the file keeps them last."""
-        tables = list(header_tables(self._tree))
-        return take_tail(_last_body(tables[-1])) if tables else ""
+        last = last_header_table(self._tree)
+        return take_tail(last.value) if last is not None else ""
 
     def _attach_closing(self, closing: str) -> None:
-        tables = list(header_tables(self._tree))
-        append_trivia(_last_body(tables[-1]) if tables else self._tree, closing)
+        last = last_header_table(self._tree)
+        append_trivia(last.value if last is not None else self._tree, closing)
 
     def _ensure_blank_line_after(self, table: Table) -> None:
         following = self._table_after(table)
         if following is not None and not following.trivia.indent.startswith("\n"):
             following.trivia.indent = "\n" + following.trivia.indent
-
-
-def _is_inside(candidate: Table, table: Table) -> bool:
-    return any(candidate is t for t in header_tables(table.value))
-
-
-def _last_body(table: Table) -> Container:
-    """The body rendered last inside `table`: its own, or that of its last sub-table."""
-    subtables = list(header_tables(table.value))
-    return subtables[-1].value if subtables else table.value
 
 
 def _plain(value: Value) -> Any:
