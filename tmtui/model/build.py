@@ -14,7 +14,6 @@ from tmtui.model.records import (
     RECORD_TYPES,
     FieldSpec,
     Model,
-    Record,
     System,
     field_specs,
 )
@@ -106,7 +105,7 @@ def model_from_data(data: dict[str, Any]) -> tuple[Model, list[Finding]]:
             "upgrade tmtui to open it"
         )
     system = _convert(System, data.get("system", {}), "system", None, findings)
-    tables: dict[str, list[Record]] = {}
+    tables: dict[str, list[Any]] = {}  # each kind's list holds that kind's records
     for record_type in RECORD_TYPES:
         raw = data.get(record_type.KIND, [])
         if not isinstance(raw, list):

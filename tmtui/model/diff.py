@@ -71,11 +71,12 @@ def diff_models(old: Model, new: Model) -> ModelDiff:
         if record_id not in old_records:
             result.added.append(_summary(record))
         else:
-            changes = _field_changes(old_records[record_id], record)
+            old_record = old_records[record_id]
+            changes = _field_changes(old_record, record)
             if changes:
                 result.changed.append(_summary(record, changes))
-            if isinstance(record, Threat) and isinstance(old_records[record_id], Threat):
-                before, after = risk_of(old_records[record_id]), risk_of(record)
+            if isinstance(record, Threat) and isinstance(old_record, Threat):
+                before, after = risk_of(old_record), risk_of(record)
                 if before is not after:
                     result.risk_moved.append(RiskMove(record_id, record.label, before, after))
     result.removed = [_summary(r) for record_id, r in old_records.items() if record_id not in new_records]

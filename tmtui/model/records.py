@@ -6,6 +6,7 @@ the exporters all read one description of the schema instead of repeating it.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ class FieldSpec:
     label: str
     required: bool = False
     multiline: bool = False
-    choices: type[StrEnum] | None = None
+    choices: builtins.type[StrEnum] | None = None  # `type` is a field of this class
     refs: tuple[str, ...] = ()  # kinds (table names) an id may point to
 
     @property
