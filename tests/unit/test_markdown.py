@@ -7,8 +7,8 @@ from markdown_it import MarkdownIt
 
 from tmtui.exchange.escape import cell, inline, mermaid_label
 from tmtui.exchange.json_export import to_json
-from tmtui.exchange.markdown import threat_sentence, to_markdown
-from tmtui.model import Threat, model_from_data
+from tmtui.exchange.markdown import to_markdown
+from tmtui.model import Threat, model_from_data, threat_sentence
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 md = MarkdownIt("commonmark").enable("table")

@@ -5,27 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
-from tmtui.model import Model, Stride, Threat, compute_metrics, id_sort_key, risk_of
-from tmtui.model.enums import ThreatStatus
-
-
-def threat_sentence(threat: Threat) -> str:
-    """The threat grammar as one sentence: "<source> <prerequisites> can <action>, which leads to <impact>"."""
-    if not threat.action:
-        return ""
-    words = [threat.source or "A threat source", threat.prerequisites, "can", threat.action.rstrip(".")]
-    sentence = " ".join(w.strip() for w in words if w and w.strip())
-    if threat.impact:
-        sentence += f", which leads to {threat.impact.strip().rstrip('.')}"
-    return sentence + "."
-
-
-def threats_by_risk(threats: Iterable[Threat]) -> list[Threat]:
-    """Highest risk first; within a risk, open before decided, then by id."""
-    return sorted(
-        threats,
-        key=lambda t: (-risk_of(t).rank, t.effective_status != ThreatStatus.OPEN, id_sort_key(t.id)),
-    )
+from tmtui.model import Model, Stride, compute_metrics, risk_of, threat_sentence, threats_by_risk
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

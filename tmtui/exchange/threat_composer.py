@@ -19,8 +19,7 @@ from tmtui.exchange.imported import (
     short_title,
     text,
 )
-from tmtui.exchange.markdown import threat_sentence
-from tmtui.model import Model, Record, Stride, split_id
+from tmtui.model import Model, Record, Stride, split_id, threat_sentence
 
 SOURCE = "Threat Composer"
 THREAT_STATUS = {"threatIdentified": "open", "threatResolved": "mitigated", "threatResolvedNotUseful": "not_applicable"}

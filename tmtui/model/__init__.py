@@ -33,6 +33,7 @@ from tmtui.model.records import (
     spec_for,
 )
 from tmtui.model.risk import parse_risk, risk_from, risk_of
+from tmtui.model.sentence import threat_sentence, threats_by_risk
 from tmtui.model.validation import validate
 
 __all__ = [
@@ -73,5 +74,7 @@ __all__ = [
     "risk_of",
     "spec_for",
     "split_id",
+    "threat_sentence",
+    "threats_by_risk",
     "validate",
 ]

@@ -7,8 +7,8 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 
-from tmtui.exchange.markdown import threats_by_risk
 from tmtui.model import compute_metrics
+from tmtui.model.sentence import threats_by_risk
 from tmtui.tui.keymap import bindings
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane

@@ -13,8 +13,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from tmtui.document.edit import SYSTEM
-from tmtui.exchange.markdown import threat_sentence
 from tmtui.model import RECORD_TYPE_BY_KIND, Record, System, Threat, field_specs, risk_from, spec_for
+from tmtui.model.sentence import threat_sentence
 from tmtui.session import Session
 from tmtui.tui.keymap import bindings
 from tmtui.tui.widgets.fields import FieldEditor, editor_for

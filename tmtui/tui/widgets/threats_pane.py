@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select
 
-from tmtui.exchange.markdown import threats_by_risk
 from tmtui.model import Model, Stride, ThreatStatus
+from tmtui.model.sentence import threats_by_risk
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList
