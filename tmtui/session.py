@@ -1,21 +1,86 @@
-"""The small API between the app and the model file: edits with undo and redo, references, saving.
+"""The small API between the app and the model file: edits with undo and redo, references, and the save pipeline.
 
-It knows nothing of Textual; the app calls it from its UI thread and runs `Document.write` on a worker.
+It knows nothing of Textual. The app edits and prepares saves on its UI thread and runs `Session.write` on a
+worker; everything that can go wrong with a save (a change on disk, a read-only file, a failed backup, a folder
+gone) is decided here, so it is tested without a terminal.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from tmtui.document.edit import SYSTEM, Document, DocumentError, Value
+from tmtui.document.edit import (
+    SYSTEM,
+    ChangedOnDiskError,
+    Document,
+    DocumentError,
+    ModelSyntaxError,
+    PreparedSave,
+    RecordNotFoundError,
+    Value,
+)
 from tmtui.document.merge import Conflict, MergeResult, keep_mine, merge_with_disk
-from tmtui.model import Finding, Model, field_specs
+from tmtui.document.save import write_atomically
+from tmtui.document.source import UnreadableError
+from tmtui.model import Finding, Model, field_specs, spec_for
+from tmtui.state import back_up
 
 UNDO_LIMIT = 200
+SAVE_ATTEMPTS = 3  # a file rewritten faster than this many merges is left for the person to look at
 T = TypeVar("T")
+NO_BASE: Any = object()  # set_field without a base: a committed choice, not typing that began earlier
+
+
+class FieldConflict(DocumentError):
+    """The field being typed changed elsewhere since typing began: its base, the typed value and the current one
+    all differ, so neither may silently win."""
+
+    def __init__(self, kind: str, record_id: str, key: str, base: Any, mine: Any, theirs: Any) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        self.key = key
+        self.base = base
+        self.mine = mine
+        self.theirs = theirs
+        super().__init__(f"{record_id}.{key} changed on disk while you were typing it")
+
+
+class RecordGoneError(FieldConflict):
+    """The record being edited was deleted elsewhere (on disk, or by an undo) while its field was typed."""
+
+    def __init__(self, kind: str, record_id: str, key: str, base: Any, mine: Any) -> None:
+        super().__init__(kind, record_id, key, base, mine, None)
+        DocumentError.__init__(self, f"{record_id} was deleted while you were editing it")
+
+
+class ReadOnlyError(DocumentError):
+    """The model file (or its folder) cannot be written; edits can only be saved elsewhere."""
+
+
+def can_write(path: Path) -> bool:
+    """Whether a save could replace `path`: the file and its folder are writable (an atomic save needs both)."""
+    folder = path.parent
+    return os.access(folder, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+@dataclass
+class SaveReport:
+    """What one save did. `written` or `error`; a merge on the way is in `merged` (its questions included)."""
+
+    written: bool = False
+    changed_on_disk: bool = False  # refused: the file holds a change not seen here (merge it, then save again)
+    error: str | None = None  # why the file was not written, in words for a person
+    read_only: bool = False
+    backup_problem: str | None = None  # the save went on without its backup
+    merges: list[MergeResult] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for merge in self.merges for c in merge.conflicts]
 
 
 @dataclass(frozen=True)
@@ -40,6 +105,8 @@ class Session:
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self.backed_up = False  # the file as opened is copied under the state folder before the first save
+        self._saved_revision = 0  # the document revision the file on disk holds
+        self.read_only = document.path is not None and not can_write(document.path)
 
     @classmethod
     def open(cls, path: Path) -> Session:
@@ -63,8 +130,35 @@ class Session:
 
     # ---- edits, each one undoable ----------------------------------------------------------------------------
 
-    def set_field(self, record_id: str, key: str, value: Value) -> bool:
+    def set_field(self, record_id: str, key: str, value: Value, base: Any = NO_BASE) -> bool:
+        """Set one field. With `base` (the field's value when typing began), refuse with FieldConflict when the
+        field has since changed to something else than both, and with RecordGoneError when the record is gone."""
+        if base is not NO_BASE:
+            kind = self.kind_of(record_id)
+            if kind is None:
+                raise RecordGoneError("", record_id, key, base, value)
+            theirs = self.value_of(record_id, key)
+            if theirs not in (base, value):
+                raise FieldConflict(kind, record_id, key, base, value, theirs)
         return self._edit(lambda: self.document.set_field(record_id, key, value), lambda _: f"edit {record_id}.{key}")
+
+    def kind_of(self, record_id: str) -> str | None:
+        try:
+            return self.document.kind_of(record_id)
+        except RecordNotFoundError:
+            return None
+
+    def value_of(self, record_id: str, key: str) -> Any:
+        """A field's value as the model reads it (what a form shows), or None when the record is gone."""
+        record = self.model.system if record_id == SYSTEM else self.model.find(record_id)
+        spec = spec_for(type(record), key) if record is not None else None
+        return getattr(record, spec.name) if spec is not None else None
+
+    def keep_record(self, kind: str, record_id: str, fields: dict[str, Value]) -> str:
+        """Bring back, under its own id, a record deleted elsewhere while it was being edited here."""
+        return self._edit(
+            lambda: self.document.add_record(kind, fields, record_id=record_id), lambda _: f"keep {record_id}"
+        )
 
     def add_record(self, kind: str, fields: dict[str, Value] | None = None) -> str:
         return self._edit(lambda: self.document.add_record(kind, fields), lambda record_id: f"add {record_id}")
@@ -136,6 +230,99 @@ class Session:
 
     # ---- the file --------------------------------------------------------------------------------------------
 
+    @property
+    def dirty(self) -> bool:
+        return self.document.dirty
+
+    @property
+    def unsaved_edits(self) -> int:
+        """How many edits the file on disk does not hold yet."""
+        return self.document.revision - self._saved_revision if self.document.dirty else 0
+
+    def prepare_save(self) -> PreparedSave | None:
+        """Render and copy the edits to write (fast, on the editing thread); None when the file is up to date.
+
+        Raises ReadOnlyError for a file opened read-only, DocumentError when the edits cannot be rendered.
+        """
+        if not self.document.dirty:
+            return None
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path} is read-only; save your edits elsewhere")
+        return self.document.prepare_save()
+
+    def write(self, prepared: PreparedSave) -> SaveReport:
+        """Write a prepared save, backing the file up first once per session; safe on a worker thread."""
+        report = SaveReport()
+        if not self.backed_up:
+            self.backed_up = True
+            try:
+                back_up(prepared.path)
+            except OSError as error:  # a backup that cannot be made must not stop the save itself
+                report.backup_problem = f"No backup made: {error.strerror or error}"
+        try:
+            self.document.write(prepared)
+        except ChangedOnDiskError:
+            report.changed_on_disk = True
+            return report
+        except DocumentError as error:
+            report.error = str(error)
+            return report
+        except OSError as error:
+            report.error = f"{self.path} could not be written: {error.strerror or error}"
+            return report
+        report.written = True
+        self._saved_revision = max(self._saved_revision, prepared.revision)
+        return report
+
+    def save(self) -> SaveReport:
+        """Write every edit now, on this thread; a change on disk is merged in and the save tried again.
+
+        Used when there is no time for a worker: quitting, switching models, a hang-up.
+        """
+        report = SaveReport()
+        for _ in range(SAVE_ATTEMPTS):
+            try:
+                prepared = self.prepare_save()
+            except ReadOnlyError as error:
+                report.error, report.read_only = str(error), True
+                return report
+            except DocumentError as error:
+                report.error = str(error)
+                return report
+            if prepared is None:
+                return report
+            written = self.write(prepared)
+            report.backup_problem = report.backup_problem or written.backup_problem
+            report.written, report.error = written.written, written.error
+            if not written.changed_on_disk:
+                return report
+            try:
+                report.merges.append(self.merge_from_disk())
+            except (UnreadableError, DocumentError) as error:
+                report.error = f"{self.path} changed on disk and cannot be read now ({_reason(error)})"
+                return report
+        report.changed_on_disk = True
+        report.error = f"{self.path} keeps changing on disk; not saved"
+        return report
+
+    def save_as(self, path: Path, overwrite: bool = False) -> None:
+        """Write the model, edits and all, to `path` and go on editing that file.
+
+        Raises FileExistsError for an existing file unless `overwrite`, OSError when it cannot be written.
+        """
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"{path} exists")
+        prepared = PreparedSave(
+            path, self.document.text(), self.document.data, self.document.revision, self.document.source
+        )
+        write_atomically(path, prepared.verified_bytes())
+        document = Document.open(path)
+        document.inherit_ids(self.document)
+        self.document = document
+        self._saved_revision = 0
+        self.backed_up = True  # the new file is this session's own; the file it came from was never changed
+        self.read_only = not can_write(path)
+
     def merge_from_disk(self) -> MergeResult:
         """Take the file as changed on disk, with the unsaved edits made here replayed onto it.
 
@@ -143,9 +330,16 @@ class Session:
         """
         result = merge_with_disk(self.document)
         self.document = result.document
+        self._saved_revision = 0
         self._undo.clear()
         self._redo.clear()
         return result
 
     def keep_mine(self, conflict: Conflict) -> None:
-        keep_mine(self.document, conflict)
+        self._edit(lambda: keep_mine(self.document, conflict), lambda _: f"keep mine: {conflict.record_id}")
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ModelSyntaxError):
+        return f"line {error.finding.line}: {error.finding.message}"
+    return getattr(error, "message", None) or str(error)
