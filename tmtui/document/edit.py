@@ -31,7 +31,7 @@ from tmtui.document.comments import (
     take_tail,
 )
 from tmtui.document.read import parse_data
-from tmtui.document.save import write_atomically
+from tmtui.document.save import DiskChangedError, write_atomically
 from tmtui.document.source import (
     Source,
     UnreadableError,
@@ -370,7 +370,12 @@ class Document:
         with self._io_lock:
             if prepared.revision <= self._saved_revision:
                 return  # saves can finish out of order; a newer revision is on disk already
-            write_atomically(prepared.path, data, before_replace=self._refuse_unseen_change)
+            try:
+                write_atomically(prepared.path, data, expected_hash=self._disk_hash)
+            except DiskChangedError:
+                raise ChangedOnDiskError(
+                    f"{self.path} changed on disk since it was last read; not saved, so that change is not lost"
+                ) from None
             self._disk_hash = content_hash(data)
             self._saved_revision = max(self._saved_revision, prepared.revision)
             self.synced_data = prepared.expected
@@ -391,12 +396,6 @@ class Document:
             return content_hash(self.path.read_bytes()) != self._disk_hash
         except FileNotFoundError:
             return True
-
-    def _refuse_unseen_change(self) -> None:
-        if self.changed_on_disk():
-            raise ChangedOnDiskError(
-                f"{self.path} changed on disk since it was last read; not saved, so that change is not lost"
-            )
 
     def restore(self, text: str) -> None:
         """Replace the whole content with `text` (LF endings), as one edit: used by undo and redo."""
