@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tmtui.document.locate import place_findings
-from tmtui.document.source import Source, UnreadableError, decode, read_source
+from tmtui.document.source import Source, TooDeepError, UnreadableError, decode, read_source
 from tmtui.model import (
     Finding,
     Model,
@@ -55,10 +55,16 @@ def syntax_finding(error: tomllib.TOMLDecodeError, text: str) -> Finding:
 
 
 def parse_data(source: Source) -> tuple[dict[str, Any] | None, Finding | None]:
+    """The file's data, or the finding that says why it does not parse."""
     try:
         return tomllib.loads(source.text), None
     except tomllib.TOMLDecodeError as error:
         return None, syntax_finding(error, source.text)
+    except RecursionError:  # a backstop: `decode` refuses deep nesting before a parser sees it
+        return None, Finding(Severity.ERROR, f"TOML syntax: {TooDeepError()}", line=1, column=1)
+    except ValueError as error:  # an integer of more digits than Python converts
+        message = str(error).split(";")[0]
+        return None, Finding(Severity.ERROR, f"TOML syntax: a number too long to read ({message})", line=1, column=1)
 
 
 def load_text(source: Source, path: Path | str | None = None) -> Loaded:

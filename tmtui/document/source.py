@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
+# The most a model (or an imported file) may hold. Real models are kilobytes; this keeps `/dev/zero`-like
+# inputs and mistakes (a database dump named .toml) from filling memory. Checked while reading, not after.
+MAX_MODEL_BYTES = 50 * 1024 * 1024
+# Arrays, inline tables and dotted keys deeper than this are refused before a parser sees them: tomllib and
+# tomlkit recurse per level (a RecursionError at about 1,000) and slow down quadratically on long dotted keys.
+MAX_NESTING = 64
+_READ_CHUNK = 1024 * 1024
+# Strings and comments are skipped whole so that brackets and dots inside them are not counted; an unterminated
+# string runs to the end of its line (or of the file for a multi-line one), as a parser would read it.
+_TOML_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*"?|\'[^\'\n]*\'?'
+    r"|#[^\n]*|[\[\]{}=,.\n]"
+)
 
 
 class UnreadableError(Exception):
@@ -33,6 +49,51 @@ class Source:
         return (BOM if self.bom else b"") + text.encode("utf-8")
 
 
+class TooDeepError(ValueError):
+    """Text nested beyond MAX_NESTING levels, found before any parser recursed into it."""
+
+    def __init__(self) -> None:
+        super().__init__(f"too deeply nested (more than {MAX_NESTING} levels of arrays, tables or dotted keys)")
+
+
+def check_nesting(text: str) -> None:
+    """Raise TooDeepError when brackets, braces and dotted keys outside strings nest deeper than MAX_NESTING.
+
+    One linear pass: the depth of a point is its open `[`/`{` plus the dots of the key being read there (a table
+    header's dots count for the keys under it).
+    """
+    stack: list[tuple[str, int]] = []  # open brackets, each with the key depth where it opened
+    in_header, expect_key = False, True
+    key_dots = table_dots = 0
+    for match in _TOML_TOKEN.finditer(text):
+        token = match.group()
+        if in_header:
+            if token == ".":
+                key_dots += 1
+            elif token in "]\n":
+                in_header, expect_key = False, token == "\n"
+                table_dots = key_dots
+        elif token == "[" and not stack and expect_key:
+            in_header, key_dots = True, 0
+        elif token in "[{":
+            stack.append((token, key_dots))
+            expect_key = token == "{"
+        elif token in "]}":
+            if stack:
+                key_dots = stack.pop()[1]
+            expect_key = False
+        elif token == "." and expect_key:
+            key_dots += 1
+        elif token == "=":
+            expect_key = False
+        elif token == "," and stack and stack[-1][0] == "{":
+            expect_key, key_dots = True, stack[-1][1]
+        elif token == "\n" and not stack:
+            expect_key, key_dots = True, table_dots
+        if len(stack) + key_dots > MAX_NESTING:
+            raise TooDeepError
+
+
 def decode(data: bytes, path: Path | str | None = None) -> Source:
     bom = data.startswith(BOM)
     if bom:
@@ -48,19 +109,68 @@ def decode(data: bytes, path: Path | str | None = None) -> Source:
     crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
     if crlf:
         text = text.replace("\r\n", "\n")
+    try:
+        check_nesting(text)
+    except TooDeepError as error:
+        raise UnreadableError(path, str(error)) from None
     return Source(text=text, bom=bom, crlf=crlf)
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this mode is not read or written (a folder, a named pipe, a device), or None for a file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "this is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "this is a named pipe (FIFO), not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "this is a device, not a regular file"
+    return "this is not a regular file"
+
+
+def read_regular(path: Path, limit: int = MAX_MODEL_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; UnreadableError for anything else.
+
+    The file is opened without blocking (a FIFO with no writer would wait forever) and checked on the opened
+    descriptor, so it cannot be swapped for something else between the check and the read.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise UnreadableError(path, "no such file") from None
+    except IsADirectoryError:
+        raise UnreadableError(path, "this is a folder, not a file") from None
+    except OSError as error:
+        raise UnreadableError(path, error.strerror or str(error)) from None
+    try:
+        info = os.fstat(fd)
+        reason = not_regular(info.st_mode)
+        if reason:
+            raise UnreadableError(path, reason)
+        too_large = f"too large: more than {limit // (1024 * 1024)} MB, the most tmtui reads"
+        if info.st_size > limit:
+            raise UnreadableError(path, too_large)
+        chunks, size = [], 0
+        while size <= limit:  # the file may grow after fstat: the limit holds for what is read
+            chunk = os.read(fd, min(_READ_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise UnreadableError(path, too_large)
+        return b"".join(chunks)
+    except OSError as error:
+        raise UnreadableError(path, error.strerror or str(error)) from None
+    finally:
+        os.close(fd)
 
 
 def read_source(path: Path) -> tuple[Source, str]:
     """The decoded file and the hash of its bytes, which a save compares before replacing the file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableError(path, "no such file") from None
-    except IsADirectoryError:
-        raise UnreadableError(path, "this is a folder, not a model file") from None
-    except OSError as error:
-        raise UnreadableError(path, error.strerror or str(error)) from None
+    data = read_regular(path)
     return decode(data, path), content_hash(data)
 
 

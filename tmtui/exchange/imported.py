@@ -7,11 +7,16 @@ in a document. Nothing here prints, exits or touches a file.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_BYTES = 50 * 1024 * 1024
-MAX_DEPTH = 64
+from tmtui.document.source import MAX_MODEL_BYTES, MAX_NESTING
+
+MAX_BYTES = MAX_MODEL_BYTES
+MAX_DEPTH = MAX_NESTING
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ImportRefused(ValueError):
@@ -57,33 +62,62 @@ class Imported:
 
 def parse_json(data: bytes, what: str) -> Any:
     """JSON with limits on size and nesting, so a hostile file cannot exhaust memory or the stack."""
+    return load_json(data, what)[0]
+
+
+def load_json(data: bytes, what: str) -> tuple[Any, list[str]]:
+    """Like `parse_json`, with what was repaired on the way: text that Unicode cannot hold (a lone surrogate
+    escape such as `"\\ud800"`) is replaced by U+FFFD, and a note says how many strings had it."""
     if len(data) > MAX_BYTES:
-        raise ImportRefused(f"the file is {len(data) // (1024 * 1024)} MB; {what} files over 50 MB are refused")
+        raise ImportRefused(f"too large: more than {MAX_BYTES // (1024 * 1024)} MB, the most tmtui reads")
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        content = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRefused(f"not a {what} file: it is not UTF-8 text") from None
+    if _too_deep(content):
+        raise ImportRefused(f"not a {what} file: too deeply nested (more than {MAX_DEPTH} levels)")
+    try:
+        value = json.loads(content)
     except json.JSONDecodeError as error:
         raise ImportRefused(
             f"not a {what} file: not JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
     except RecursionError:
-        raise ImportRefused(f"not a {what} file: nested too deeply") from None
-    if _depth(value) > MAX_DEPTH:
-        raise ImportRefused(f"not a {what} file: nested more than {MAX_DEPTH} levels deep")
+        raise ImportRefused(f"not a {what} file: too deeply nested") from None
+    except ValueError as error:  # a number of more digits than Python converts
+        raise ImportRefused(f"not a {what} file: a number too long to read ({str(error).split(';')[0]})") from None
+    repaired = [0]
+    value = _repaired(value, repaired)
+    notes = [f"{repaired[0]} text{'s' * (repaired[0] != 1)} with invalid characters (lone surrogates) repaired"]
+    return value, notes if repaired[0] else []
+
+
+def _too_deep(content: str) -> bool:
+    """Whether arrays and objects outside strings nest deeper than MAX_DEPTH: one linear pass, no recursion."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(content):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
+def _repaired(value: Any, count: list[int]) -> Any:
+    """`value` with lone surrogates in its strings (keys too) replaced; nesting is already known to be shallow."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            count[0] += 1
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, list):
+        return [_repaired(item, count) for item in value]
+    if isinstance(value, dict):
+        return {_repaired(key, count): _repaired(item, count) for key, item in value.items()}
     return value
-
-
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
 
 
 def text(value: Any) -> str:
