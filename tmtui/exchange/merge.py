@@ -35,57 +35,143 @@ class ImportSummary:
         return text + ("; " + "; ".join(self.notes) if self.notes else "")
 
 
-def _ref_keys(kind: str) -> set[str]:
-    return {spec.key for spec in field_specs(RECORD_TYPE_BY_KIND[kind]) if spec.refs}
+def _ref_kinds(kind: str) -> dict[str, tuple[str, ...]]:
+    """The link fields of a kind, each with the kinds it may point to."""
+    return {spec.key: spec.refs for spec in field_specs(RECORD_TYPE_BY_KIND[kind]) if spec.refs}
 
 
 def apply_import(document: Document, imported: Imported) -> ImportSummary:
     summary = ImportSummary(imported.source, notes=list(imported.notes))
     _fill_system(document, imported.system)
-    ids: dict[str, str] = {}
+    records = _unique(imported.records, summary)
+    keys = {record.key for record in records}
+    index = _Index(document)
+    ids: dict[str, tuple[str, str]] = {}  # the source's key → (kind, id in the document)
+    later: list[ImportedRecord] = []  # records whose links name a record added after them
     fresh: set[str] = set()
-    for record in imported.records:
-        refs = _ref_keys(record.kind)
+    for record in records:
+        refs = _ref_kinds(record.kind)
         plain = {k: v for k, v in record.fields.items() if k not in refs and v not in (None, "", [])}
         plain.update(record.match)
-        existing = _find(document, record)
+        existing = index.find(record)
         if existing is None:
-            ids[record.key] = document.add_record(record.kind, plain)
+            # links to records already added go in with the record: a set_field per link would locate the
+            # record again each time, which grows with the file
+            links = _resolved(record, ids)
+            waits = any(k in keys and k not in ids for k in _link_keys(record))
+            new_id = document.add_record(record.kind, plain if waits else {**plain, **_present(links, summary)})
+            index.added(record, new_id)
+            ids[record.key] = (record.kind, new_id)
             fresh.add(record.key)
             summary.added[record.kind] += 1
+            if waits:
+                later.append(record)
         else:
-            ids[record.key] = existing
+            ids[record.key] = (record.kind, existing)
             changed = [document.set_field(existing, k, v) for k, v in plain.items() if _refreshes(record, k)]
             summary.updated[record.kind] += any(changed)
-    for record in imported.records:
-        record_id = ids[record.key]
-        for key in _ref_keys(record.kind) & record.fields.keys():
-            if record.key not in fresh and not _refreshes(record, key):
-                continue
-            value = record.fields[key]
-            if isinstance(value, list):
-                linked = list(dict.fromkeys(ids[k] for k in value if k in ids))
-                summary.links += len(linked)
-                document.set_field(record_id, key, linked or None)
-            elif value in ids:
-                summary.links += 1
-                document.set_field(record_id, key, ids[value])
+            if any(_refreshes(record, key) for key in _ref_kinds(record.kind)):
+                later.append(record)
+    for record in later:
+        record_id = ids[record.key][1]
+        links = {k: v for k, v in _resolved(record, ids).items() if record.key in fresh or _refreshes(record, k)}
+        _present(links, summary)
+        for key, value in links.items():
+            document.set_field(record_id, key, value)
     for family in imported.families:
         summary.notes += _gone(document, family)
     return summary
+
+
+def _link_keys(record: ImportedRecord) -> list[str]:
+    """The source keys the record's link fields name."""
+    found: list[str] = []
+    for key in _ref_kinds(record.kind).keys() & record.fields.keys():
+        value = record.fields[key]
+        found += [k for k in (value if isinstance(value, list) else [value]) if isinstance(k, str)]
+    return found
+
+
+def _resolved(record: ImportedRecord, ids: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The record's link fields with the source's keys turned into document ids; None where none resolves.
+
+    A link is kept only to a record of a kind the field may name, so colliding ids never cross kinds.
+    """
+    out: dict[str, Any] = {}
+    for key, kinds in _ref_kinds(record.kind).items():
+        if key not in record.fields:
+            continue
+        value = record.fields[key]
+        targets = [ids[k][1] for k in (value if isinstance(value, list) else [value]) if _links(ids, k, kinds)]
+        if isinstance(value, list):
+            out[key] = list(dict.fromkeys(targets)) or None
+        else:
+            out[key] = targets[0] if targets else None
+    return out
+
+
+def _present(links: dict[str, Any], summary: ImportSummary) -> dict[str, Any]:
+    """The links that name something, counted in the summary."""
+    present = {key: value for key, value in links.items() if value is not None}
+    summary.links += sum(len(v) if isinstance(v, list) else 1 for v in present.values())
+    return present
+
+
+def _links(ids: dict[str, tuple[str, str]], key: object, kinds: tuple[str, ...]) -> bool:
+    return isinstance(key, str) and key in ids and ids[key][0] in kinds
+
+
+def _unique(records: list[ImportedRecord], summary: ImportSummary) -> list[ImportedRecord]:
+    """The records with each source id once: a repeated id is dropped (the first stays) and the summary says so."""
+    seen: set[str] = set()
+    kept, dropped = [], Counter[str]()
+    for record in records:
+        if record.key in seen:
+            dropped[record.kind] += 1
+            continue
+        seen.add(record.key)
+        kept.append(record)
+    for kind, count in dropped.items():
+        noun = kind if count != 1 else RECORD_TYPE_BY_KIND[kind].SINGULAR
+        summary.notes.append(
+            f"{count} {noun} dropped: {'their ids repeat' if count != 1 else 'its id repeats'} one before"
+        )
+    return kept
 
 
 def _refreshes(record: ImportedRecord, key: str) -> bool:
     return record.refresh is None or key in record.refresh
 
 
-def _find(document: Document, record: ImportedRecord) -> str | None:
-    if not record.match:
-        return None
-    for row in document.data.get(record.kind, []):
-        if isinstance(row, dict) and isinstance(row.get("id"), str) and _matches(row, record.match):
-            return row["id"]
-    return None
+class _Index:
+    """Finds the document's record that an imported one updates, by its match keys, without a scan per record."""
+
+    def __init__(self, document: Document) -> None:
+        self._document = document
+        self._tables: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], str]] = {}
+
+    def _table(self, kind: str, keys: tuple[str, ...]) -> dict[tuple[Any, ...], str]:
+        table = self._tables.get((kind, keys))
+        if table is None:
+            table = {}
+            for row in self._document.data.get(kind, []):
+                if isinstance(row, dict) and isinstance(row.get("id"), str):
+                    values = tuple(row.get(key) for key in keys)
+                    if all(isinstance(v, str) for v in values):
+                        table.setdefault(values, row["id"])
+            self._tables[(kind, keys)] = table
+        return table
+
+    def find(self, record: ImportedRecord) -> str | None:
+        if not record.match:
+            return None
+        keys = tuple(sorted(record.match))
+        return self._table(record.kind, keys).get(tuple(record.match[k] for k in keys))
+
+    def added(self, record: ImportedRecord, record_id: str) -> None:
+        if record.match:
+            keys = tuple(sorted(record.match))
+            self._table(record.kind, keys).setdefault(tuple(record.match[k] for k in keys), record_id)
 
 
 def _matches(row: dict[str, Any], wanted: dict[str, str]) -> bool:

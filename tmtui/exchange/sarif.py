@@ -113,6 +113,8 @@ BANDIT_CWE = {
     703: 79,
 }
 _CWE = re.compile(r"cwe[-_/ :]*0*(\d+)", re.IGNORECASE)
+# The highest CWE id is four digits today; a longer number in a tag is not a CWE id and is left out.
+_MAX_CWE = 999_999
 _BANDIT = re.compile(r"^[BS](\d{3})$")
 
 
@@ -122,17 +124,24 @@ def cwes_of(rule: dict[str, Any], rule_id: str) -> list[int]:
     found: list[int] = []
     for value in [*items(properties.get("tags")), properties.get("cwe"), *items(properties.get("cwe"))]:
         if isinstance(value, str):
-            found += [int(n) for n in _CWE.findall(value)]
-        elif isinstance(value, int):
+            found += [_cwe_number(n) for n in _CWE.findall(value)]
+        elif isinstance(value, int) and not isinstance(value, bool):
             found.append(value)
     for relationship in items(rule.get("relationships")):
         target = mapping(mapping(relationship).get("target"))
         if text(mapping(target.get("toolComponent")).get("name")).upper() == "CWE":
-            found += [int(n) for n in re.findall(r"\d+", text(target.get("id")))]
+            found += [_cwe_number(n) for n in re.findall(r"\d+", text(target.get("id")))]
+    found = [n for n in found if 0 < n <= _MAX_CWE]
     bandit = _BANDIT.match(rule_id)
     if not found and bandit and int(bandit.group(1)) in BANDIT_CWE:
         found.append(BANDIT_CWE[int(bandit.group(1))])
     return list(dict.fromkeys(found))
+
+
+def _cwe_number(digits: str) -> int:
+    """The number a tag names, or 0 (dropped) when it is longer than any CWE id: no huge integers parsed."""
+    digits = digits.lstrip("0")
+    return int(digits) if 0 < len(digits) <= len(str(_MAX_CWE)) else 0
 
 
 def _severity(rule: dict[str, Any], levels: list[str]) -> str:
@@ -164,15 +173,19 @@ def read_sarif(data: Any) -> Imported:
     if version and not version.startswith("2."):
         raise ImportRefused(f"SARIF {version} is not supported; expected SARIF 2.1.0")
     imported = Imported(SOURCE)
-    total = 0
+    # A tool may report in several runs (one per language or folder): its rules and results are pooled, so
+    # each rule is one threat and the tool one family.
+    rules_of: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    results_of: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for run in map(mapping, data["runs"]):
         driver = mapping(mapping(run.get("tool")).get("driver"))
         tool = text(driver.get("name")) or "scanner"
         rules = [mapping(r) for r in items(driver.get("rules"))]
         for extension in map(mapping, items(mapping(run.get("tool")).get("extensions"))):
             rules += [mapping(r) for r in items(extension.get("rules"))]
-        by_id = {text(r.get("id")): r for r in rules if text(r.get("id"))}
-        results: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rule in rules:
+            rules_of[tool].setdefault(text(rule.get("id")), rule)
+        results = results_of[tool]
         for result in map(mapping, items(run.get("results"))):
             rule_id = text(result.get("ruleId")) or text(mapping(result.get("rule")).get("id"))
             index = result.get("ruleIndex")
@@ -180,9 +193,11 @@ def read_sarif(data: Any) -> Imported:
                 rule_id = text(rules[index].get("id"))
             if rule_id:
                 results[rule_id].append(result)
+    total = 0
+    for tool, results in results_of.items():
         for rule_id, found in results.items():
             total += len(found)
-            imported.add(_threat(tool, rule_id, by_id.get(rule_id, {}), found))
+            imported.add(_threat(tool, rule_id, rules_of[tool].get(rule_id, {}), found))
         imported.families.append(Family({"sarif_tool": tool}, "sarif_rule", frozenset(results)))
     imported.notes.append(
         f"{total} result{'s' * (total != 1)} in {len(imported.records)} rule{'s' * (len(imported.records) != 1)}"

@@ -61,13 +61,31 @@ def read_threat_composer(data: Any) -> Imported:
     _read_assumptions(data, imported)
     threats = _read_threats(data, imported)
     _read_mitigations(data, imported, threats)
-    for link in items(data.get("assumptionLinks")):
-        link = mapping(link)
-        assumption, linked = text(link.get("assumptionId")), text(link.get("linkedId"))
-        target = next((r for r in imported.records if r.key == f"tc:{linked}"), None)
-        if target is not None and target.kind in ("threats", "mitigations") and assumption:
-            target.fields.setdefault("assumptions", []).append(f"tc:{assumption}")
+    _link_assumptions(data, imported)
     return imported
+
+
+def _key(kind: str, tc_id: str) -> str:
+    """Threat Composer ids are unique per kind only: a threat and a mitigation may share one."""
+    return f"tc:{kind}:{tc_id}"
+
+
+def _link_assumptions(data: dict[str, Any], imported: Imported) -> None:
+    """Each assumption link names the linked record's kind (`type`); without one, a unique match is taken."""
+    by_key = {record.key: record for record in imported.records}
+    kinds = {"threat": "threats", "mitigation": "mitigations"}
+    dropped = 0
+    for link in map(mapping, items(data.get("assumptionLinks"))):
+        assumption, linked = text(link.get("assumptionId")), text(link.get("linkedId"))
+        named = text(link.get("type")).lower()
+        candidates = [by_key.get(_key(kind, linked)) for word, kind in kinds.items() if named in ("", word)]
+        found = [r for r in candidates if r is not None]
+        if len(found) != 1 or _key("assumptions", assumption) not in by_key:
+            dropped += 1
+            continue
+        found[0].fields.setdefault("assumptions", []).append(_key("assumptions", assumption))
+    if dropped:
+        imported.notes.append(f"{dropped} assumption link{'s' * (dropped != 1)} to no single record dropped")
 
 
 def _read_system(data: dict[str, Any], imported: Imported) -> None:
@@ -96,11 +114,12 @@ def _read_assumptions(data: dict[str, Any], imported: Imported) -> None:
             fields["comments"] = _comments(entry)
         if _tags(entry):
             fields["tags"] = _tags(entry)
-        imported.add(ImportedRecord("assumptions", f"tc:{tc_id}", fields, match={"tc_id": tc_id}))
+        imported.add(ImportedRecord("assumptions", _key("assumptions", tc_id), fields, match={"tc_id": tc_id}))
 
 
 def _read_threats(data: dict[str, Any], imported: Imported) -> dict[str, ImportedRecord]:
     threats: dict[str, ImportedRecord] = {}
+    asset_keys: set[str] = set()
     for entry in map(mapping, items(data.get("threats"))):
         tc_id = text(entry.get("id"))
         if not tc_id:
@@ -111,7 +130,8 @@ def _read_threats(data: dict[str, Any], imported: Imported) -> dict[str, Importe
         title = short_title(action[:1].upper() + action[1:] if action else statement) or f"Threat {tc_id[:8]}"
         assets = [a.strip() for a in items(entry.get("impactedAssets")) if isinstance(a, str) and a.strip()]
         for name in assets:
-            if not any(r.key == f"asset:{name}" for r in imported.records):
+            if f"asset:{name}" not in asset_keys:
+                asset_keys.add(f"asset:{name}")
                 imported.add(ImportedRecord("assets", f"asset:{name}", {"name": name}, match={"name": name}))
         stride = meta.get("STRIDE")
         priority = meta.get("Priority")
@@ -131,7 +151,8 @@ def _read_threats(data: dict[str, Any], imported: Imported) -> dict[str, Importe
             "status": THREAT_STATUS.get(text(entry.get("status"))),
             "notes": _comments(entry),
         }
-        threats[tc_id] = imported.add(ImportedRecord("threats", f"tc:{tc_id}", fields, match={"tc_id": tc_id}))
+        record = ImportedRecord("threats", _key("threats", tc_id), fields, match={"tc_id": tc_id})
+        threats.setdefault(tc_id, imported.add(record))
     return threats
 
 
@@ -140,7 +161,7 @@ def _read_mitigations(data: dict[str, Any], imported: Imported, threats: dict[st
     for link in map(mapping, items(data.get("mitigationLinks"))):
         mitigation, linked = text(link.get("mitigationId")), text(link.get("linkedId"))
         if mitigation and linked in threats:
-            links.setdefault(mitigation, []).append(f"tc:{linked}")
+            links.setdefault(mitigation, []).append(_key("threats", linked))
     for entry in map(mapping, items(data.get("mitigations"))):
         tc_id = text(entry.get("id"))
         content = text(entry.get("content"))
@@ -154,7 +175,7 @@ def _read_mitigations(data: dict[str, Any], imported: Imported, threats: dict[st
             fields["comments"] = _comments(entry)
         if _tags(entry):
             fields["tags"] = _tags(entry)
-        imported.add(ImportedRecord("mitigations", f"tc:{tc_id}", fields, match={"tc_id": tc_id}))
+        imported.add(ImportedRecord("mitigations", _key("mitigations", tc_id), fields, match={"tc_id": tc_id}))
 
 
 # ---- export ------------------------------------------------------------------------------------------------

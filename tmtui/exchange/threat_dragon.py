@@ -66,6 +66,11 @@ class Cell:
     target: str
 
 
+def _key(kind: str, td_id: str) -> str:
+    """Threat Dragon ids are not unique across kinds (a threat may reuse a cell's id), so links name the kind."""
+    return f"td:{kind}:{td_id}"
+
+
 def _cell(raw: dict[str, Any]) -> Cell | None:
     data = mapping(raw.get("data"))
     cell_type = text(data.get("type")) or text(raw.get("type")) or SHAPES.get(text(raw.get("shape")), "")
@@ -156,7 +161,7 @@ def _read_diagram(diagram: dict[str, Any], number: int, imported: Imported) -> N
             fields = {"name": name}
             if text(cell.data.get("description")):
                 fields["description"] = text(cell.data.get("description"))
-            imported.add(ImportedRecord("boundaries", f"td:{cell.id}", fields, match={"td_id": cell.id}))
+            imported.add(ImportedRecord("boundaries", _key("boundaries", cell.id), fields, match={"td_id": cell.id}))
     names = {c.id: c.name for c in elements}
     for cell in elements:
         fields: dict[str, Any] = {"name": cell.name or f"Unnamed {KINDS[cell.type]}", "kind": KINDS[cell.type]}
@@ -164,9 +169,9 @@ def _read_diagram(diagram: dict[str, Any], number: int, imported: Imported) -> N
             fields["description"] = text(cell.data.get("description"))
         containing = [b for b in boxes if cell.box is not None and _inside(cell.box, b.box)]
         if containing:  # nested boxes: the innermost one
-            fields["boundary"] = "td:" + min(containing, key=lambda b: b.box[2] * b.box[3]).id
+            fields["boundary"] = _key("boundaries", min(containing, key=lambda b: b.box[2] * b.box[3]).id)
         fields |= _flags(cell)
-        imported.add(ImportedRecord("components", f"td:{cell.id}", fields, match={"td_id": cell.id}))
+        imported.add(ImportedRecord("components", _key("components", cell.id), fields, match={"td_id": cell.id}))
         _read_threats(cell, imported)
     for cell in cells:
         if cell.type != "tm.Flow":
@@ -175,11 +180,11 @@ def _read_diagram(diagram: dict[str, Any], number: int, imported: Imported) -> N
         label = cell.name or protocol or f"{names.get(cell.source, '?')} to {names.get(cell.target, '?')}"
         fields = {"label": label, "protocol": protocol}
         if cell.source in names:
-            fields["from"] = f"td:{cell.source}"
+            fields["from"] = _key("components", cell.source)
         if cell.target in names:
-            fields["to"] = f"td:{cell.target}"
+            fields["to"] = _key("components", cell.target)
         fields |= _flags(cell)
-        imported.add(ImportedRecord("flows", f"td:{cell.id}", fields, match={"td_id": cell.id}))
+        imported.add(ImportedRecord("flows", _key("flows", cell.id), fields, match={"td_id": cell.id}))
         _read_threats(cell, imported)
 
 
@@ -204,7 +209,7 @@ def _read_threats(cell: Cell, imported: Imported) -> None:
         fields: dict[str, Any] = {
             "title": title,
             "stride": [stride] if stride else [],
-            "targets": [f"td:{cell.id}"],
+            "targets": [_key("flows" if cell.type == "tm.Flow" else "components", cell.id)],
             "severity": severity if severity in ("low", "medium", "high") else None,
             "status": status,
             "notes": text(threat.get("description")),
@@ -213,7 +218,7 @@ def _read_threats(cell: Cell, imported: Imported) -> None:
         score = threat.get("score")
         if isinstance(score, str | int | float) and str(score).strip():
             fields["td_score"] = str(score).strip()
-        key = f"td:{td_id}"
+        key = _key("threats", td_id)
         imported.add(ImportedRecord("threats", key, fields, match={"td_id": td_id}))
         mitigation = text(threat.get("mitigation"))
         if mitigation:
@@ -226,6 +231,6 @@ def _read_threats(cell: Cell, imported: Imported) -> None:
                 mitigation_fields["description"] = mitigation
             imported.add(
                 ImportedRecord(
-                    "mitigations", f"{key}:mitigation", mitigation_fields, match={"td_id": f"{td_id}:mitigation"}
+                    "mitigations", _key("mitigations", td_id), mitigation_fields, match={"td_id": f"{td_id}:mitigation"}
                 )
             )
