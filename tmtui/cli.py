@@ -5,19 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from tmtui import __version__
 from tmtui.document import UnreadableError, read_model
 from tmtui.document.read import Loaded
 from tmtui.document.save import write_atomically
+from tmtui.document.source import not_regular, read_regular
 from tmtui.model import Model, Risk, parse_risk, risk_of
+from tmtui.model.text import visible
 from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
 from tmtui.starter import starter_text
 
-COMMANDS = ("new", "check", "export", "import", "diff", "demo")
+COMMANDS = ("new", "check", "export", "import", "diff", "restore", "demo")
+INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
+_SURROGATE = re.compile("[\ud800-\udfff]")
 IMPORT_SOURCES = ("threat-composer", "threat-dragon", "sarif")
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -28,6 +34,25 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int = EXIT_UNREADABLE) -> None:
         super().__init__(message)
         self.code = code
+
+
+def _say(text: str, stream: TextIO | None = None) -> None:
+    """Print one line of text that may hold model or file text: control characters shown, never sent.
+
+    A path or argument that is not valid UTF-8 (Python keeps its bytes as surrogates) is shown escaped, and so is
+    anything the stream's encoding cannot hold, so printing never fails.
+    """
+    stream = stream or sys.stdout
+    print(_printable(text, stream), file=stream)
+
+
+def _printable(text: str, stream: TextIO) -> str:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return visible(text).encode(encoding, "backslashreplace").decode(encoding, "replace")
+
+
+def _error(text: str) -> None:
+    _say(text, sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,6 +99,18 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
 
+    restore = commands.add_parser(
+        "restore",
+        help="list the backups tmtui keeps of a model, and restore one",
+        description=(
+            "Without NUMBER: lists the backups of PATH, newest first (when you run it at a terminal, it then asks "
+            "which one to restore; Enter restores nothing). With NUMBER: restores that backup from the list. The "
+            "current file is backed up first, so a restore can itself be undone."
+        ),
+    )
+    restore.add_argument("path", type=Path, metavar="PATH")
+    restore.add_argument("number", type=int, nargs="?", metavar="NUMBER", help="the backup to restore (1 = newest)")
+
     demo = commands.add_parser("demo", help="open the bundled example model (a copy in your data folder)")
     demo.add_argument("--reset", action="store_true", help="replace your copy of the demo with a fresh one")
     return parser
@@ -100,14 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(options)
         return open_app(_open_parser().parse_args(args).path)
     except CommandError as error:
-        print(f"tmtui: {error}", file=sys.stderr)
+        _error(f"tmtui: {error}")
         return error.code
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # a bug: still one line, with the way to the full story
+    except Exception as error:  # a bug: still one short line, with the way to the full story
         if os.environ.get("TMTUI_DEBUG"):
             raise
-        print(f"tmtui: internal error: {error!r} (run with TMTUI_DEBUG=1 for the traceback)", file=sys.stderr)
+        shown = repr(error)
+        if len(shown) > INTERNAL_ERROR_SHOWN:
+            shown = shown[:INTERNAL_ERROR_SHOWN] + "…"
+        _error(f"tmtui: internal error: {shown} (run with TMTUI_DEBUG=1 for the traceback)")
         return EXIT_UNREADABLE
 
 
@@ -122,6 +162,8 @@ def _run(options: argparse.Namespace) -> int:
         return cmd_import(options.file, options.source, options.output)
     if options.command == "diff":
         return cmd_diff(options.old, options.new)
+    if options.command == "restore":
+        return cmd_restore(options.path, options.number)
     if options.command == "demo":
         return open_app(demo_path(reset=options.reset))
     _parser().print_help()
@@ -132,16 +174,48 @@ def _run(options: argparse.Namespace) -> int:
 
 
 def cmd_new(path: Path, name: str) -> int:
-    if path.exists():
+    if os.path.lexists(path):
         raise CommandError(f"{path}: already exists; not overwritten")
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise CommandError(f"{path.parent}: no such folder")
+    if _SURROGATE.search(name):
+        raise CommandError("--name: not valid UTF-8 text (check your terminal's encoding); nothing written")
     try:
         write_atomically(path, starter_text(name).encode("utf-8"))
     except OSError as error:
         raise CommandError(f"{path}: {error.strerror or error}") from None
-    print(f"Wrote {path}. Open it with: tmtui {path}")
+    _say(f"Wrote {path}. Open it with: tmtui {path}")
     return EXIT_OK
+
+
+# ---- outputs -----------------------------------------------------------------------------------------------
+
+
+def refuse_output(output: Path, *inputs: Path) -> None:
+    """Raise CommandError unless `output` can be written as a regular file without harming an input.
+
+    Refused: a path that is an input (after links), a folder, a FIFO or device, a read-only file, a missing folder.
+    """
+    try:
+        info = output.stat()  # follows links: the file a write would replace
+    except FileNotFoundError:
+        if not output.parent.is_dir():
+            raise CommandError(f"{output.parent}: no such folder; nothing written") from None
+        return
+    except OSError as error:
+        raise CommandError(f"{output}: {error.strerror or error}; nothing written") from None
+    for source in inputs:
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:
+            same = False
+        if same:
+            raise CommandError(f"{output}: this is the input file {source}; not overwritten")
+    reason = not_regular(info.st_mode)
+    if reason:
+        raise CommandError(f"{output}: {reason}; nothing written")
+    if not os.access(output, os.W_OK):
+        raise CommandError(f"{output}: the file is read-only; not overwritten")
 
 
 # ---- check -------------------------------------------------------------------------------------------------
@@ -170,17 +244,17 @@ def cmd_check(path: Path, fail_on: Risk | None, strict: bool) -> int:
         if finding.column:
             where += f":{finding.column}"
         about = f"{finding.where()}: " if finding.where() else ""
-        print(f"{where}: {finding.severity}: {about}{finding.message}")
+        _say(f"{where}: {finding.severity}: {about}{finding.message}")
     hits = []
     if fail_on is not None and loaded.model is not None:
         hits = [t for t in loaded.model.threats if t.effective_status == "open" and risk_of(t).rank >= fail_on.rank]
         for threat in hits:
-            print(f"{path}: error: {threat.id}: open threat with {risk_of(threat)} risk (--fail-on {fail_on})")
+            _say(f"{path}: error: {threat.id}: open threat with {risk_of(threat)} risk (--fail-on {fail_on})")
     errors, warnings = len(loaded.errors), len(loaded.warnings)
     summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     if fail_on is not None:
         summary += f", {len(hits)} open threat{'s' * (len(hits) != 1)} at {fail_on} risk or above"
-    print(summary, file=sys.stderr)
+    _error(summary)
     failed = errors or hits or (strict and warnings)
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -204,18 +278,21 @@ def render_report(model: Model, fmt: str) -> str:
 
 def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
     loaded, model = _parsed(path)
+    if output is not None:
+        refuse_output(output, path)
     report = render_report(model, fmt)
     if loaded.errors:
         count = len(loaded.errors)
-        print(f"{path}: exported with {count} problem{'s' * (count != 1)}; see: tmtui check {path}", file=sys.stderr)
+        _error(f"{path}: exported with {count} problem{'s' * (count != 1)}; see: tmtui check {path}")
     if output is None:
-        sys.stdout.write(report)
+        # the exporters already escape or drop control characters; this keeps the terminal safe regardless
+        sys.stdout.write(_printable(report, sys.stdout))
         return EXIT_OK
     try:
         write_atomically(output, report.encode("utf-8"))
     except OSError as error:
         raise CommandError(f"{output}: {error.strerror or error}") from None
-    print(f"Wrote {output}", file=sys.stderr)
+    _error(f"Wrote {output}")
     return EXIT_OK
 
 
@@ -225,7 +302,7 @@ def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
 def cmd_import(file: Path, source: str, output: Path) -> int:
     """Read another tool's file, then write a new model or extend the one at `output` through the document."""
     from tmtui.document.edit import Document, DocumentError, ModelSyntaxError
-    from tmtui.exchange.imported import ImportRefused, parse_json
+    from tmtui.exchange.imported import ImportRefused, load_json
     from tmtui.exchange.merge import apply_import
     from tmtui.exchange.sarif import read_sarif
     from tmtui.exchange.threat_composer import read_threat_composer
@@ -238,20 +315,23 @@ def cmd_import(file: Path, source: str, output: Path) -> int:
     }
     reader, label = readers[source]
     try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise CommandError(f"{file}: {error.strerror or error}") from None
+        data = read_regular(file)
+    except UnreadableError as error:
+        raise CommandError(f"{error}; nothing written") from None
+    refuse_output(output, file)
     try:
-        imported = reader(parse_json(data, label))
+        content, repairs = load_json(data, label)
+        imported = reader(content)
     except ImportRefused as error:
         raise CommandError(f"{file}: {error}; nothing written") from None
+    imported.notes += repairs
     extending = output.exists()
     try:
         if extending:
             document = Document.open(output)
         else:
             header = (
-                f"# Threat model imported from {label} ({file.name}) by tmtui.\n"
+                f"# Threat model imported from {label} ({_comment_text(file.name)}) by tmtui.\n"
                 "# Comments you add survive every save.\nschema = 1\n"
             )
             document = Document.from_text(header, path=output)
@@ -261,15 +341,21 @@ def cmd_import(file: Path, source: str, output: Path) -> int:
         raise CommandError(f"{error}; nothing written") from None
     except (UnreadableError, DocumentError, OSError) as error:
         raise CommandError(f"{output}: {error}; nothing written") from None
-    print(summary.describe())
+    _say(summary.describe())
     if not written:
-        print(f"{output} already holds all of it; nothing changed")
+        _say(f"{output} already holds all of it; nothing changed")
     else:
-        print(f"{'Extended' if extending else 'Wrote'} {output}")
+        _say(f"{'Extended' if extending else 'Wrote'} {output}")
     errors = [f for f in document.findings if f.is_error]
     if errors:
-        print(f"{output}: {len(errors)} problem{'s' * (len(errors) != 1)} to fix; run: tmtui check {output}")
+        _say(f"{output}: {len(errors)} problem{'s' * (len(errors) != 1)} to fix; run: tmtui check {output}")
     return EXIT_OK
+
+
+def _comment_text(text: str) -> str:
+    """Text for one TOML comment line: no line break, no control character, nothing that is not UTF-8."""
+    one_line = visible(text).replace("\n", "\u2424").replace("\t", " ")
+    return _SURROGATE.sub("\ufffd", one_line)
 
 
 # ---- diff --------------------------------------------------------------------------------------------------
@@ -290,18 +376,70 @@ def cmd_diff(old: Path, new: Path) -> int:
 
     result = diff_models(_parsed(old)[1], _parsed(new)[1])
     for change in result.added:
-        print(f"+ {change.record_id} {change.label}  (new {change.kind})")
+        _say(f"+ {change.record_id} {change.label}  (new {change.kind})")
     for change in result.removed:
-        print(f"- {change.record_id} {change.label}  (removed {change.kind})")
+        _say(f"- {change.record_id} {change.label}  (removed {change.kind})")
     for change in result.changed:
-        print(f"~ {change.record_id} {change.label}")
+        _say(f"~ {change.record_id} {change.label}")
         for field_change in change.changes:
-            print(f"    {field_change.key}: {_shown(field_change.old)} → {_shown(field_change.new)}")
+            _say(f"    {field_change.key}: {_shown(field_change.old)} → {_shown(field_change.new)}")
     for move in result.risk_moved:
         direction = "up" if move.new.rank > move.old.rank else "down"
-        print(f"! {move.record_id} {move.label}: risk {move.old} → {move.new} ({direction})")
+        _say(f"! {move.record_id} {move.label}: risk {move.old} → {move.new} ({direction})")
     counts = f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed"
-    print("No changes." if result.empty else counts, file=sys.stderr)
+    _error("No changes." if result.empty else counts)
+    return EXIT_OK
+
+
+# ---- restore -----------------------------------------------------------------------------------------------
+
+
+def cmd_restore(path: Path, number: int | None) -> int:
+    """List the backups of `path`, newest first, and restore the one chosen (by NUMBER, or asked at a terminal)."""
+    from tmtui.document import read_model_bytes
+    from tmtui.state import backups_of, restore_backup
+
+    backups = backups_of(path)
+    if not backups:
+        raise CommandError(f"{path}: tmtui keeps no backups of this file (they are made before the app's first save)")
+    if number is None:
+        for position, backup in enumerate(backups, start=1):
+            try:
+                loaded = read_model_bytes(read_regular(backup.path), backup.path)
+                threats = str(len(loaded.model.threats)) if loaded.model is not None else "?"
+            except UnreadableError:
+                threats = "?"
+            taken = backup.taken.strftime("%Y-%m-%d %H:%M:%S")
+            _say(f"{position:>3}  {taken}  {backup.size:>9} bytes  {threats:>5} threats")
+        if not sys.stdin.isatty():
+            _error(f"Restore one with: tmtui restore {path} NUMBER")
+            return EXIT_OK
+        try:
+            answer = input(f"Restore which backup (1-{len(backups)}; Enter for none)? ").strip()
+        except EOFError:
+            answer = ""
+        if not answer:
+            _error("Nothing restored.")
+            return EXIT_OK
+        if not answer.isdigit():
+            raise CommandError(f"{answer!r} is not a number from 1 to {len(backups)}; nothing restored")
+        number = int(answer)
+    if not 1 <= number <= len(backups):
+        raise CommandError(f"there is no backup {number}; choose 1 to {len(backups)} (tmtui restore {path} lists them)")
+    if os.path.lexists(path):
+        refuse_output(path)
+    elif not path.parent.is_dir():
+        raise CommandError(f"{path.parent}: no such folder; nothing written")
+    chosen = backups[number - 1]
+    try:
+        saved = restore_backup(path, chosen)
+    except UnreadableError as error:
+        raise CommandError(f"{error}; nothing restored") from None
+    except OSError as error:
+        raise CommandError(f"{path}: {error.strerror or error}; nothing restored") from None
+    _say(f"Restored {path} from the backup of {chosen.taken:%Y-%m-%d %H:%M:%S}.")
+    if saved is not None:
+        _say(f"The file as it was is backed up too: tmtui restore {path} lists it first.")
     return EXIT_OK
 
 

@@ -7,13 +7,16 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from tmtui.document.save import write_atomically
+from tmtui.document.source import read_regular
 from tmtui.paths import state_dir
 
 BACKUPS_KEPT = 20
 RECENT_KEPT = 10
+_STAMP = "%Y%m%d-%H%M%S-%f"
 
 
 def backup_folder() -> Path:
@@ -28,15 +31,60 @@ def back_up(path: Path, folder: Path | None = None) -> Path | None:
         return None
     folder = folder or backup_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    # one family of backups per model, named after it and told apart from same-named models by its full path
-    family = f"{path.stem}-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}"
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{family}-{stamp}{path.suffix}"
+    stamp = dt.datetime.now().strftime(_STAMP)
+    target = folder / f"{_family(path)}-{stamp}{path.suffix}"
     write_atomically(target, data)
-    for old in sorted(folder.glob(f"{family}-*{path.suffix}"))[:-BACKUPS_KEPT]:
+    for old in _family_files(path, folder)[:-BACKUPS_KEPT]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+def _family(path: Path) -> str:
+    """One family of backups per model, named after it and told apart from same-named models by its full path."""
+    return f"{path.stem}-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}"
+
+
+def _family_files(path: Path, folder: Path) -> list[Path]:
+    """The backups of `path`, oldest first (their names end in a sortable time stamp)."""
+    return sorted(folder.glob(f"{_family(path)}-*{path.suffix}"))
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One copy of a model in the backup folder: where it is, when it was taken, and its size in bytes."""
+
+    path: Path
+    taken: dt.datetime
+    size: int
+
+
+def backups_of(path: Path, folder: Path | None = None) -> list[Backup]:
+    """The backups kept of `path`, newest first."""
+    found = []
+    for file in reversed(_family_files(path, folder or backup_folder())):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        stamp = file.name[len(_family(path)) + 1 : len(file.name) - len(path.suffix)]
+        try:
+            taken = dt.datetime.strptime(stamp, _STAMP)
+        except ValueError:
+            taken = dt.datetime.fromtimestamp(info.st_mtime)
+        found.append(Backup(file, taken, info.st_size))
+    return found
+
+
+def restore_backup(path: Path, backup: Backup, folder: Path | None = None) -> Path | None:
+    """Put `backup` back at `path` atomically, after backing up the file as it is now (returned; None if missing).
+
+    The backup is read before the current file is backed up, since that may prune the oldest copies.
+    """
+    data = read_regular(backup.path)
+    saved = back_up(path, folder)
+    write_atomically(path, data)
+    return saved
 
 
 def recent_file() -> Path:

@@ -49,13 +49,32 @@ def cell(text: str) -> str:
     return "<br>".join(parts)
 
 
+# Characters that could end a quoted label, start a comment or directive (`%%{init}%%`), end a statement (`;`)
+# or an edge label (`|`), as Mermaid's own entity codes, written in one pass so no code is escaped twice.
+_MERMAID_CODES = {c: f"#{ord(c)};" for c in "#`%;|&"} | {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
+_MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID_CODES)) + "]")
+# Words Mermaid reads as keywords where a node id stands; an id that is one gets a prefix.
+_MERMAID_KEYWORDS = {"end", "subgraph", "graph", "flowchart", "click", "call", "href", "style", "classdef"}
+_MERMAID_KEYWORDS |= {"class", "linkstyle", "direction", "default", "interpolate", "callback"}
+
+
 def mermaid_label(text: str) -> str:
-    """Text inside a Mermaid `["..."]` label: quotes and angle brackets as Mermaid entity codes."""
+    """Text inside a Mermaid `["..."]` label: one line, with every character that could close it or start a
+    directive as a Mermaid entity code."""
     text = " ".join(clean(text).split())
-    for raw, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
-        text = text.replace(raw, code)
-    return text
+    return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group()], text)
+
+
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text from `json.dumps` with DEL and C1 escaped as well (json escapes only C0), so that printing a
+    JSON export to a terminal can never start an escape sequence. These characters occur only inside strings."""
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 
 def mermaid_id(record_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", record_id) or "_"
+    """A node id Mermaid reads as a name: letters, digits and `_` only, and never one of its keywords."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", record_id) or "_"
+    return f"id_{name}" if name.lower() in _MERMAID_KEYWORDS else name

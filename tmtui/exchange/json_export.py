@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from tmtui.exchange.escape import json_safe
 from tmtui.model import RECORD_TYPES, Model, compute_metrics, risk_of
 from tmtui.model.build import record_to_data
 
@@ -29,4 +30,4 @@ def to_json(model: Model) -> str:
         data[record_type.KIND] = rows
     metrics = dataclasses.asdict(compute_metrics(model))
     data["metrics"] = {k: {str(a): b for a, b in v.items()} if isinstance(v, dict) else v for k, v in metrics.items()}
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n"
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=_default)) + "\n"

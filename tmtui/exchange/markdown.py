@@ -214,12 +214,12 @@ def _how_well(model: Model) -> list[str]:
             (
                 [
                     inline(r.id),
-                    r.date.isoformat() if r.date else "",
+                    cell(r.date.isoformat()) if r.date else "",
                     _ids(r.participants),
-                    str(r.metrics.get("threats", "")),
-                    str(r.metrics.get("open", "")),
-                    str(r.metrics.get("open_high_risk", "")),
-                    f"{r.metrics['mitigated_percent']}%" if "mitigated_percent" in r.metrics else "",
+                    cell(str(r.metrics.get("threats", ""))),
+                    cell(str(r.metrics.get("open", ""))),
+                    cell(str(r.metrics.get("open_high_risk", ""))),
+                    cell(f"{r.metrics['mitigated_percent']}%") if "mitigated_percent" in r.metrics else "",
                     cell(r.notes),
                 ]
                 for r in model.reviews

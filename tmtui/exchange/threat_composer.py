@@ -10,6 +10,7 @@ import json
 import uuid
 from typing import Any
 
+from tmtui.exchange.escape import json_safe
 from tmtui.exchange.imported import (
     Imported,
     ImportedRecord,
@@ -285,4 +286,4 @@ def _assumption_links(kind: str, linked_id: str, assumptions: list[str], ids: di
 
 
 def to_threat_composer_json(model: Model) -> str:
-    return json.dumps(to_threat_composer(model), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(to_threat_composer(model), indent=2, ensure_ascii=False)) + "\n"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 from tmtui.model.enums import MitigationStatus, ThreatStatus
 from tmtui.model.findings import Finding, Severity
 from tmtui.model.ids import split_id
-from tmtui.model.records import RECORD_TYPE_BY_KIND, RECORD_TYPES, Model, Record
+from tmtui.model.records import RECORD_TYPE_BY_KIND, RECORD_TYPES, Model, Record, System, field_specs
+from tmtui.model.text import has_control
+
+CONTROL_MESSAGE = "holds control characters (shown as ␛ and the like), which could act on a terminal"
 
 
 def validate(model: Model) -> list[Finding]:
@@ -16,11 +21,41 @@ def validate(model: Model) -> list[Finding]:
     kinds_of = {r.id: r.KIND for r in model.all_records() if r.id}
     counts = Counter(r.id for r in model.all_records() if r.id)
     done = {t for m in model.mitigations if m.status == MitigationStatus.DONE for t in m.threats}
+    findings.extend(
+        Finding(Severity.WARNING, f"{key} {CONTROL_MESSAGE}", kind="system", field=key)
+        for key in _fields_with_control(model.system)
+    )
     for record_type in RECORD_TYPES:
         for index, record in enumerate(model.records(record_type.KIND)):
             findings.extend(_check_record(record, index, kinds_of, counts))
             findings.extend(_check_consistency(record, index, done))
+            findings.extend(
+                _finding(record, index, Severity.WARNING, f"{key} {CONTROL_MESSAGE}", key)
+                for key in _fields_with_control(record)
+            )
     return findings
+
+
+def _fields_with_control(record: Record | System) -> Iterator[str]:
+    """The keys of a record (its id, every known field and every extra key) whose text has control characters."""
+    for spec in field_specs(type(record)):
+        if _has_control(getattr(record, spec.name)):
+            yield spec.key
+    for key, value in record.extra.items():
+        if has_control(key) or _has_control(value):
+            yield key
+
+
+def _has_control(value: Any) -> bool:
+    """Whether text anywhere in `value` (a string, or lists and tables of them, keys included) has a control
+    character. Nesting is bounded: the document layer refuses files nested deeper than it allows."""
+    if isinstance(value, str):
+        return has_control(value)
+    if isinstance(value, list):
+        return any(_has_control(item) for item in value)
+    if isinstance(value, dict):
+        return any(has_control(str(key)) or _has_control(item) for key, item in value.items())
+    return False
 
 
 def _finding(record: Record, index: int, severity: Severity, message: str, field: str | None = None) -> Finding:
