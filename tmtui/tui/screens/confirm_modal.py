@@ -1,16 +1,21 @@
-"""A question with a few answers, each on its own key; returns the chosen answer's id (None for escape)."""
+"""A question with a few answers, each on its own key; returns the chosen answer's id (None for escape).
+
+Callers put model text (titles, values on both sides of a conflict) in the question and detail, so every string
+here is shown literally, never read as markup.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from tmtui.tui.text import literal
 
 
 class ChoiceModal(ModalScreen[str | None]):
@@ -27,14 +32,15 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(literal(self.question), classes="question")
             if self.detail:
-                yield Static(self.detail, classes="detail")
+                yield Static(literal(self.detail), classes="detail")
             with Horizontal(classes="buttons"):
                 for index, (answer_id, label, key) in enumerate(self.answers):
-                    # Text, not a markup string: "[d]" would read as the markup for dim
                     yield Button(
-                        Text(f"{label} ({key})"), id=f"answer-{answer_id}", variant="error" if index == 0 else "default"
+                        literal(f"{label} ({key})"),
+                        id=f"answer-{answer_id}",
+                        variant="error" if index == 0 else "default",
                     )
 
     def on_mount(self) -> None:

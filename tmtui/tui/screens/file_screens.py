@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
@@ -13,20 +13,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from tmtui.model import Finding
+from tmtui.tui.text import literal
 
 
-def excerpt(text: str, line: int, column: int | None, around: int = 3) -> str:
-    """The lines around `line`, numbered, with a caret under the column."""
+def excerpt(text: str, line: int, column: int | None, around: int = 3) -> Text:
+    """The lines around `line`, numbered, with a caret under the column; the file's text shown literally."""
     lines = text.split("\n")
     start, end = max(1, line - around), min(len(lines), line + around)
     width = len(str(end))
     out = []
     for number in range(start, end + 1):
         marker = ">" if number == line else " "
-        out.append(f"{marker}{number:>{width}} │ {escape(lines[number - 1])}")
+        out.append(literal(f"{marker}{number:>{width}} │ {lines[number - 1]}"))
         if number == line and column:
-            out.append(" " * (width + 4 + column) + "[b red]^[/]")
-    return "\n".join(out)
+            out.append(Text.assemble(" " * (width + 4 + column), ("^", "bold red")))
+    return Text("\n").join(out)
 
 
 class BrokenFileScreen(Screen):
@@ -48,8 +49,8 @@ class BrokenFileScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="file-problem"):
-            yield Static(f"[b]{escape(str(self.path))}[/b] cannot be opened", classes="problem-title")
-            yield Static(escape(self.message), classes="problem-message")
+            yield Static(literal(str(self.path), "bold") + " cannot be opened", classes="problem-title")
+            yield Static(literal(self.message), classes="problem-message")
             if self.finding is not None and self.finding.line:
                 yield Static(excerpt(self.text, self.finding.line, self.finding.column), classes="excerpt")
             yield Static(
@@ -75,7 +76,10 @@ class MissingFileScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="file-problem"):
-            yield Static(f"There is no model at [b]{escape(str(self.path))}[/b] yet.", classes="problem-title")
+            yield Static(
+                Text.assemble("There is no model at ", literal(str(self.path), "bold"), " yet."),
+                classes="problem-title",
+            )
             yield Static(
                 "Press c to create a commented starter model there: it walks you through the four questions.\n"
                 "Or quit (Ctrl+Q) and run `tmtui demo` to explore an example first.",
@@ -95,6 +99,9 @@ class LoadingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="file-problem"):
-            yield Static(f"Reading [b]{escape(str(self.path))}[/b] ({self.file_size // 1024} KiB)…", classes="hint")
+            yield Static(
+                Text.assemble("Reading ", literal(str(self.path), "bold"), f" ({self.file_size // 1024} KiB)…"),
+                classes="hint",
+            )
             yield LoadingIndicator()
         yield Footer()

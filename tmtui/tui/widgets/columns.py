@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-
 from tmtui.model import Model, Stride, risk_of
+from tmtui.tui.text import literal
 from tmtui.tui.widgets.record_list import Column
 from tmtui.tui.widgets.style import risk_text, status_text
 
@@ -34,7 +33,7 @@ def _flag(value: bool | None) -> str:
     return {True: "yes", False: "no", None: ""}[value]
 
 
-ID = Column("Id", lambda r, m: Text(r.id, style="bold"))
+ID = Column("Id", lambda r, m: literal(r.id, style="bold"))
 
 COLUMNS: dict[str, list[Column]] = {
     "assets": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from tmtui.model import Risk
+from tmtui.tui.text import literal
 
 RISK_STYLE = {
     Risk.CRITICAL: "bold white on red",
@@ -47,4 +48,5 @@ def risk_text(risk: Risk, prefix: str = "") -> Text:
 
 
 def status_text(status: str) -> Text:
-    return Text(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))
+    """A status as the file spells it (an unknown one too), coloured when it is known."""
+    return literal(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))

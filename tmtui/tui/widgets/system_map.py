@@ -5,11 +5,18 @@ from __future__ import annotations
 from rich.text import Text
 
 from tmtui.model import Component, Model
+from tmtui.tui.text import literal
 
 KIND_MARK = {"process": "( )", "store": "[=]", "external": "[ ]"}
 
 
+def _line(text: str, style: str = "") -> Text:
+    """Model text on one line of the map: a newline in a name would break the box it sits in."""
+    return literal(" ".join(text.splitlines()), style=style)
+
+
 def system_map(model: Model) -> Text:
+    """The map as text; names are model text, appended literally (the widget clips long lines with "…")."""
     if not model.components:
         return Text("Nothing to draw yet — add components and the data flows between them.", style="dim")
     out = Text()
@@ -23,21 +30,24 @@ def system_map(model: Model) -> Text:
     if loose:
         groups.append(("Outside any trust boundary", loose))
     for title, members in groups:
-        out.append(f"┌ {title}\n", style="bold")
+        out.append("┌ ", style="bold")
+        out.append_text(_line(title, style="bold"))
+        out.append("\n")
         if not members:
             out.append("│  (no components)\n", style="dim")
         for component in members:
             out.append("│ ")
             out.append(KIND_MARK.get(component.kind or "", "( )"), style="cyan")
-            out.append(f" {component.id} ", style="bold")
-            out.append(f"{component.name}\n")
+            out.append_text(_line(f" {component.id} ", style="bold"))
+            out.append_text(_line(component.name))
+            out.append("\n")
             for flow in (f for f in model.flows if f.source == component.id):
                 crosses = boundary_of.get(flow.target) != component.boundary
                 out.append("│      → ", style="dim")
-                out.append(f"{flow.id} {flow.label}")
+                out.append_text(_line(f"{flow.id} {flow.label}"))
                 if flow.protocol:
-                    out.append(f" ({flow.protocol})", style="dim")
-                out.append(f" → {flow.target or '?'} {names.get(flow.target or '', '')}")
+                    out.append_text(_line(f" ({flow.protocol})", style="dim"))
+                out.append_text(_line(f" → {flow.target or '?'} {names.get(flow.target or '', '')}"))
                 if crosses:
                     out.append("  ⇢ crosses a boundary", style="yellow")
                 if flow.encrypted is False:
@@ -46,6 +56,7 @@ def system_map(model: Model) -> Text:
         out.append("└\n", style="bold")
     orphans = [f for f in model.flows if f.source not in names]
     if orphans:
-        out.append("Flows from nowhere: " + ", ".join(f.id for f in orphans) + "\n", style="red")
+        out.append_text(_line("Flows from nowhere: " + ", ".join(f.id for f in orphans), style="red"))
+        out.append("\n")
     out.append("\nLegend: ( ) process  [=] data store  [ ] external entity", style="dim")
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -9,6 +10,7 @@ from textual.widgets import Select
 
 from tmtui.model import Model, Stride, ThreatStatus
 from tmtui.model.sentence import threats_by_risk
+from tmtui.tui.text import literal
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList
@@ -23,7 +25,7 @@ def empty_threats_hint(model: Model) -> str:
 class ThreatsPane(Pane):
     def __init__(self, session, **kwargs) -> None:
         super().__init__(session, **kwargs)
-        self._target_options: list[tuple[str, str]] = []
+        self._target_options: list[tuple[Text, str]] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -48,7 +50,7 @@ class ThreatsPane(Pane):
     def refresh_from_model(self) -> None:
         model = self.session.model
         targets = self.query_one("#filter-target", Select)
-        options = [(f"{r.id} {r.label}", r.id) for r in [*model.components, *model.flows]]
+        options = [(literal(f"{r.id} {r.label}"), r.id) for r in [*model.components, *model.flows]]
         if options != self._target_options:
             self._target_options = options
             chosen = targets.value
