@@ -214,7 +214,8 @@ def refuse_output(output: Path, *inputs: Path) -> None:
     reason = not_regular(info.st_mode)
     if reason:
         raise CommandError(f"{output}: {reason}; nothing written")
-    if not os.access(output, os.W_OK):
+    # the mode bits count too: root may write anywhere, but a file made read-only says "leave me alone"
+    if not os.access(output, os.W_OK) or not info.st_mode & 0o222:
         raise CommandError(f"{output}: the file is read-only; not overwritten")
 
 
