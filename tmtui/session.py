@@ -67,6 +67,14 @@ def can_write(path: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
+@dataclass(frozen=True)
+class SaveJob:
+    """A prepared save and the document it was rendered from; a merge meanwhile makes it stale."""
+
+    document: Document
+    prepared: PreparedSave
+
+
 @dataclass
 class SaveReport:
     """What one save did. `written` or `error`; a merge on the way is in `merged` (its questions included)."""
@@ -239,7 +247,7 @@ class Session:
         """How many edits the file on disk does not hold yet."""
         return self.document.revision - self._saved_revision if self.document.dirty else 0
 
-    def prepare_save(self) -> PreparedSave | None:
+    def prepare_save(self) -> SaveJob | None:
         """Render and copy the edits to write (fast, on the editing thread); None when the file is up to date.
 
         Raises ReadOnlyError for a file opened read-only, DocumentError when the edits cannot be rendered.
@@ -248,11 +256,18 @@ class Session:
             return None
         if self.read_only:
             raise ReadOnlyError(f"{self.path} is read-only; save your edits elsewhere")
-        return self.document.prepare_save()
+        prepared = self.document.prepare_save()
+        return SaveJob(self.document, prepared) if prepared is not None else None
 
-    def write(self, prepared: PreparedSave) -> SaveReport:
-        """Write a prepared save, backing the file up first once per session; safe on a worker thread."""
+    def write(self, job: SaveJob) -> SaveReport:
+        """Write a prepared save, backing the file up first once per session; safe on a worker thread.
+
+        A job from a document a merge has since replaced writes nothing: the merged document holds its edits.
+        """
         report = SaveReport()
+        if job.document is not self.document:
+            return report
+        prepared = job.prepared
         if not self.backed_up:
             self.backed_up = True
             try:
@@ -260,7 +275,7 @@ class Session:
             except OSError as error:  # a backup that cannot be made must not stop the save itself
                 report.backup_problem = f"No backup made: {error.strerror or error}"
         try:
-            self.document.write(prepared)
+            job.document.write(prepared)
         except ChangedOnDiskError:
             report.changed_on_disk = True
             return report
@@ -271,7 +286,8 @@ class Session:
             report.error = f"{self.path} could not be written: {error.strerror or error}"
             return report
         report.written = True
-        self._saved_revision = max(self._saved_revision, prepared.revision)
+        if job.document is self.document:
+            self._saved_revision = max(self._saved_revision, prepared.revision)
         return report
 
     def save(self) -> SaveReport:
@@ -282,16 +298,16 @@ class Session:
         report = SaveReport()
         for _ in range(SAVE_ATTEMPTS):
             try:
-                prepared = self.prepare_save()
+                job = self.prepare_save()
             except ReadOnlyError as error:
                 report.error, report.read_only = str(error), True
                 return report
             except DocumentError as error:
                 report.error = str(error)
                 return report
-            if prepared is None:
+            if job is None:
                 return report
-            written = self.write(prepared)
+            written = self.write(job)
             report.backup_problem = report.backup_problem or written.backup_problem
             report.written, report.error = written.written, written.error
             if not written.changed_on_disk:
