@@ -16,7 +16,6 @@ class KeyAction:
     group: str
     scope: str = "app"  # which widget or screen binds it
     show: bool = True  # shown in the footer
-    help_key: str = ""  # how the help screen writes the key, when not the key itself
 
     def binding(self) -> Binding:
         return Binding(self.key, self.action, self.description, show=self.show, id=self.id)
@@ -30,6 +29,9 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("new", "n", "new_record", "New", "Records"),
     KeyAction("edit", "enter", "edit_record", "Edit", "Records", scope="list"),
     KeyAction("delete", "delete,backspace", "delete_record", "Delete", "Records", scope="list"),
+    KeyAction("filter", "slash", "filter", "Filter", "Records", scope="list"),
+    KeyAction("filter-pick", "slash", "filter", "Filter a pick list", "Editing", scope="pick-list"),
+    KeyAction("filter-end", "escape", "end_filter", "End the filter", "Records", scope="filter"),
     KeyAction("mitigate", "m", "mitigate", "Mitigate", "Records", scope="unmitigated"),
     KeyAction("record-review", "r", "record_review", "Record review", "Records", scope="review-pane"),
     KeyAction("undo", "ctrl+z", "undo", "Undo", "Editing", show=False),
@@ -42,7 +44,7 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("export-write", "w", "write", "Write file", "Export screen", scope="export"),
     KeyAction("export-copy", "c", "copy", "Copy", "Export screen", scope="export"),
     KeyAction("export-back", "escape", "back", "Back", "Export screen", scope="export"),
-    KeyAction("help", "question_mark", "help", "Help", "App", help_key="?"),
+    KeyAction("help", "question_mark", "help", "Help", "App"),
     KeyAction("palette", "ctrl+p", "command_palette", "Commands", "App", show=False),
     KeyAction("theme", "", "ansi_theme", "Theme: follow the terminal's colours (ansi-dark)", "App"),
     KeyAction("quit", "ctrl+q", "quit", "Quit", "App"),
@@ -53,13 +55,11 @@ def bindings(scope: str) -> list[Binding]:
     return [k.binding() for k in KEYMAP if k.scope == scope and k.key]
 
 
-NAMED_KEYS = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "question_mark": "?"}
+NAMED_KEYS = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "question_mark": "?", "slash": "/"}
 
 
 def key_label(action: KeyAction) -> str:
     """How people write the key: `Ctrl+S`, `Esc`, `n`."""
-    if action.help_key:
-        return action.help_key
     *modifiers, key = action.key.split(",")[0].split("+")
     key = NAMED_KEYS.get(key, key.upper() if modifiers else key)
     return "+".join([*(m.capitalize() for m in modifiers), key])

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
@@ -35,9 +35,10 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-dialog"):
+        # the scroll container takes focus, so up/down, page up/down, home and end move through the help
+        with Vertical(id="help-dialog"), VerticalScroll(id="help-scroll"):
             yield Markdown(help_markdown(), id="help-text")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#help-text").focus()
+        self.query_one("#help-scroll").focus()
