@@ -1,8 +1,11 @@
 """The Markdown report: structure a team can read, and model text that can never inject markup."""
 
+import json
+import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from markdown_it import MarkdownIt
 
 from tmtui.exchange.escape import cell, inline, mermaid_label
@@ -174,3 +177,62 @@ def test_no_model_text_becomes_markup(name, title, notes):
     assert "\x1b" not in report and "\u202e" not in report
     # the same report with harmless text holds at least as much markup: the hostile text added none
     assert _markup_tokens(report) - _markup_tokens(to_markdown(_model("x", "x", "x"))) == Counter()
+
+
+# ---- the Mermaid block against the grammar we emit ----------------------------------------------------------
+
+_NODE_ID = r"(?!(?:end|subgraph|graph|flowchart|click|call|href|style|classdef|class|linkstyle|direction|default)\b)"
+_NODE_ID += r"[A-Za-z0-9_]+"
+_LABEL = r'"(?:[^"\n%;|`<>#]|#(?:\d+|quot|lt|gt);)*"'
+MERMAID_LINE = [
+    re.compile(r"flowchart LR"),
+    re.compile(rf"  subgraph {_NODE_ID}\[{_LABEL}\]"),
+    re.compile(r"  end"),
+    re.compile(rf" +{_NODE_ID}(?:\[{_LABEL}\]|\[\({_LABEL}\)\]|\(\[{_LABEL}\]\))"),
+    re.compile(rf"  {_NODE_ID} -->(?:\|{_LABEL}\|)? {_NODE_ID}"),
+]
+MERMAID_HOSTILE = [
+    '"] ; click C1 call alert(1) ; %%',
+    "%%{init: {'theme': 'dark', 'securityLevel': 'loose'}}%%",
+    'a\nend\nclick C1 href "javascript:alert(1)"\n',
+    "`**md**` | -->|x| <b>b</b> &amp; #quot;",
+    "\x1b]52;c;aGk=\x07\x9b",
+]
+
+
+def _mermaid_block(report: str) -> list[str]:
+    lines = report.splitlines()
+    start = lines.index("```mermaid")
+    return lines[start + 1 : lines.index("```", start)]
+
+
+@pytest.mark.parametrize("text", MERMAID_HOSTILE)
+def test_every_line_of_the_mermaid_block_follows_the_flowchart_grammar_whatever_the_text(text):
+    quoted = json.dumps(text)
+    ids = {"boundary": "end", "web": "click", "db": "C2", "user": 'C3"]'}
+    model = model_of(
+        f'[[boundaries]]\nid = "{ids["boundary"]}"\nname = {quoted}\n'
+        f'[[components]]\nid = "{ids["web"]}"\nname = {quoted}\nkind = "process"\nboundary = "end"\n'
+        f'[[components]]\nid = "{ids["db"]}"\nname = {quoted}\nkind = "store"\n'
+        f'[[components]]\nid = {json.dumps(ids["user"])}\nname = {quoted}\nkind = "external"\n'
+        f'[[flows]]\nid = "F1"\nfrom = "click"\nto = "C2"\nlabel = {quoted}\nprotocol = {quoted}\n'
+        f'[[flows]]\nid = "F2"\nfrom = {json.dumps(ids["user"])}\nto = "click"\n'
+    )
+    block = _mermaid_block(to_markdown(model))
+    assert len(block) == 8  # flowchart, subgraph, its node, end, two nodes, two flows
+    for line in block:
+        assert any(rule.fullmatch(line) for rule in MERMAID_LINE), line
+        assert "%%" not in line and "\x1b" not in line
+
+
+def test_review_metrics_are_escaped_like_every_other_value():
+    model = model_of(
+        '[[reviews]]\nid = "R1"\ndate = 2026-11-27\n'
+        '[reviews.metrics]\nthreats = "<script>alert(1)</script>"\nopen = "[x](javascript:alert(1))"\n'
+        'open_high_risk = "| a | b |"\nmitigated_percent = "<img src=x>"\n'
+    )
+    report = to_markdown(model)
+    html = md.render(report)
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html.replace("javascript:alert", "")
+    assert "href" not in html
+    assert html.count("<td>") == html.count("<th>")  # the pipes inside the values did not add cells
