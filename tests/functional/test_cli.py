@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tmtui.cli import main
+from tmtui.state import back_up, backups_of
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -289,3 +290,74 @@ def test_diff_between_two_versions(commented_file, tmp_path, capsys):
     assert "0 added, 0 removed, 1 changed" in err
     code, out, err = run(capsys, "diff", str(commented_file), str(commented_file))
     assert (code, out) == (0, "") and "No changes." in err
+
+
+# ---- restore -----------------------------------------------------------------------------------------------
+
+
+def _backed_up_versions(path: Path, count: int) -> None:
+    """`count` backups of `path`, the n-th holding n threats."""
+    for number in range(1, count + 1):
+        threats = "".join(f'[[threats]]\nid = "T{n}"\ntitle = "x"\n' for n in range(1, number + 1))
+        path.write_text(f"schema = 1\n{threats}", encoding="utf-8")
+        back_up(path)
+
+
+def test_restore_lists_backups_newest_first_with_time_size_and_threats(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "m.toml"
+    _backed_up_versions(path, 3)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    before = path.read_bytes()
+    code, out, err = run(capsys, "restore", str(path))
+    assert code == 0 and f"tmtui restore {path} NUMBER" in err
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == ["1", "2", "3"]
+    assert [line.split()[-2:] for line in lines] == [["3", "threats"], ["2", "threats"], ["1", "threats"]]
+    assert all("bytes" in line for line in lines)
+    assert path.read_bytes() == before
+
+
+def test_restore_number_puts_that_backup_back_and_keeps_the_current_file_as_a_backup(tmp_path, capsys):
+    path = tmp_path / "m.toml"
+    path.write_text("schema = 1\n# first\n", encoding="utf-8")
+    back_up(path)
+    path.write_text("schema = 1\n# second\n", encoding="utf-8")
+    code, out, _ = run(capsys, "restore", str(path), "1")
+    assert code == 0 and "Restored" in out
+    assert path.read_text() == "schema = 1\n# first\n"
+    assert backups_of(path)[0].path.read_text() == "schema = 1\n# second\n"
+
+
+def test_restore_asks_which_one_at_a_terminal(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "m.toml"
+    path.write_text("schema = 1\n# first\n", encoding="utf-8")
+    back_up(path)
+    path.write_text("schema = 1\n# second\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "")
+    assert run(capsys, "restore", str(path))[0] == 0
+    assert path.read_text() == "schema = 1\n# second\n"  # Enter restores nothing
+    monkeypatch.setattr("builtins.input", lambda prompt: "1")
+    assert run(capsys, "restore", str(path))[0] == 0
+    assert path.read_text() == "schema = 1\n# first\n"
+
+
+@pytest.mark.parametrize("choice", ["0", "9", "-1"])
+def test_restore_refuses_a_number_that_is_not_in_the_list(tmp_path, capsys, choice):
+    path = tmp_path / "m.toml"
+    _backed_up_versions(path, 2)
+    before = path.read_bytes()
+    code, _, err = run(capsys, "restore", str(path), "--", choice)
+    assert code == 2 and err.count("\n") == 1
+    assert path.read_bytes() == before
+
+
+def test_restore_refuses_a_typed_answer_that_is_not_a_number(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "m.toml"
+    _backed_up_versions(path, 2)
+    before = path.read_bytes()
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "\x1b[2Jlatest")
+    code, _, err = run(capsys, "restore", str(path))
+    assert code == 2 and "not a number" in err and "\x1b" not in err
+    assert path.read_bytes() == before

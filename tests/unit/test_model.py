@@ -196,3 +196,24 @@ def test_diff_names_added_removed_changed_and_risk_moves():
     ]
     assert [(m.record_id, m.old, m.new) for m in result.risk_moved] == [("T1", Risk.MEDIUM, Risk.CRITICAL)]
     assert diff_models(old, old).empty
+
+
+def test_control_characters_in_any_text_field_are_a_warning_naming_record_and_field():
+    model, _ = model_from_data(
+        {
+            "system": {"name": "Shop\x1b[2J", "owners": ["ok"]},
+            "threats": [
+                {
+                    "id": "T1",
+                    "title": "Replay\x9b",
+                    "notes": "tab\tand\nnewline are layout",
+                    "tags": ["fine", "bell\x07"],
+                    "review": {"who": "del\x7f"},
+                }
+            ],
+            "mitigations": [{"id": "M1\x1b]52;c;x\x07", "title": "Sign"}],
+        }
+    )
+    found = {(f.record_id or f.kind, f.field) for f in validate(model) if "control characters" in f.message}
+    assert found == {("system", "name"), ("T1", "title"), ("T1", "tags"), ("T1", "review"), ("M1\x1b]52;c;x\x07", "id")}
+    assert all(f.severity is Severity.WARNING for f in validate(model) if "control characters" in f.message)
