@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,14 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("filter-pick", "slash", "filter", "Filter a pick list", "Editing", scope="pick-list"),
     KeyAction("filter-end", "escape", "end_filter", "End the filter", "Records", scope="filter"),
     KeyAction("mitigate", "m", "mitigate", "Mitigate", "Records", scope="unmitigated"),
-    KeyAction("record-review", "r", "record_review", "Record review", "Records", scope="review-pane"),
+    KeyAction("record-review", "r", "record_review", "Review", "Records", scope="review-pane"),
     KeyAction("undo", "ctrl+z", "undo", "Undo", "Editing", show=False),
     KeyAction("redo", "ctrl+y", "redo", "Redo", "Editing", show=False),
     KeyAction("editor", "ctrl+e", "open_editor", "$EDITOR", "Editing", scope="long-text"),
     KeyAction("back", "escape", "back", "Back", "Editing", scope="record-screen"),
     KeyAction("new-mitigation-for-threat", "ctrl+n", "mitigate", "New mitigation", "Editing", scope="threat-form"),
-    KeyAction("save", "ctrl+s", "save", "Save", "File"),
-    KeyAction("export", "x", "export", "Export", "File"),
+    KeyAction("save", "ctrl+s", "save", "Save", "File", show=False),  # autosave: the footer has no room to spare
+    KeyAction("export", "x", "export", "Export", "File", show=False),
     KeyAction("export-write", "w", "write", "Write file", "Export screen", scope="export"),
     KeyAction("export-copy", "c", "copy", "Copy", "Export screen", scope="export"),
     KeyAction("export-back", "escape", "back", "Back", "Export screen", scope="export"),
@@ -51,7 +51,7 @@ KEYMAP: tuple[KeyAction, ...] = (
 )
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     return [k.binding() for k in KEYMAP if k.scope == scope and k.key]
 
 

@@ -42,7 +42,7 @@ def system_map(model: Model) -> Text:
             out.append_text(_line(component.name))
             out.append("\n")
             for flow in (f for f in model.flows if f.source == component.id):
-                crosses = boundary_of.get(flow.target) != component.boundary
+                crosses = boundary_of.get(flow.target or "") != component.boundary
                 out.append("│      → ", style="dim")
                 out.append_text(_line(f"{flow.id} {flow.label}"))
                 if flow.protocol:
