@@ -9,17 +9,21 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tmtui import __version__
 from tmtui.document import UnreadableError, read_model
 from tmtui.document.read import Loaded
 from tmtui.document.save import write_atomically
 from tmtui.document.source import not_regular, read_regular
-from tmtui.model import Model, Risk, parse_risk, risk_of
+from tmtui.model import Finding, Model, Risk, parse_risk, risk_of
 from tmtui.model.text import visible
 from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
 from tmtui.starter import starter_text
+
+if TYPE_CHECKING:
+    from tmtui.exchange.imported import Imported
+    from tmtui.exchange.merge import ImportSummary
 
 COMMANDS = ("new", "check", "export", "import", "diff", "restore", "demo")
 INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
@@ -302,9 +306,7 @@ def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
 
 def cmd_import(file: Path, source: str, output: Path) -> int:
     """Read another tool's file, then write a new model or extend the one at `output` through the document."""
-    from tmtui.document.edit import Document, DocumentError, ModelSyntaxError
     from tmtui.exchange.imported import ImportRefused, load_json
-    from tmtui.exchange.merge import apply_import
     from tmtui.exchange.sarif import read_sarif
     from tmtui.exchange.threat_composer import read_threat_composer
     from tmtui.exchange.threat_dragon import read_threat_dragon
@@ -327,30 +329,62 @@ def cmd_import(file: Path, source: str, output: Path) -> int:
         raise CommandError(f"{file}: {error}; nothing written") from None
     imported.notes += repairs
     extending = output.exists()
+    if extending:
+        summary, written, findings = _extend(output, imported)
+    else:
+        header = (
+            f"# Threat model imported from {label} ({_comment_text(file.name)}) by tmtui.\n"
+            "# Comments you add survive every save.\n"
+        )
+        summary, findings = _write_new(output, imported, header)
+        written = True
+    _say(summary.describe())
+    if not written:
+        _say(f"{output} already holds all of it; nothing changed")
+    else:
+        _say(f"{'Extended' if extending else 'Wrote'} {output}")
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        _say(f"{output}: {len(errors)} problem{'s' * (len(errors) != 1)} to fix; run: tmtui check {output}")
+    return EXIT_OK
+
+
+def _extend(output: Path, imported: Imported) -> tuple[ImportSummary, bool, list[Finding]]:
+    """Import into the model at `output` through the document, so its comments and styles stay."""
+    from tmtui.document.edit import Document, DocumentError, ModelSyntaxError
+    from tmtui.exchange.merge import apply_import
+
     try:
-        if extending:
-            document = Document.open(output)
-        else:
-            header = (
-                f"# Threat model imported from {label} ({_comment_text(file.name)}) by tmtui.\n"
-                "# Comments you add survive every save.\nschema = 1\n"
-            )
-            document = Document.from_text(header, path=output)
+        document = Document.open(output)
         summary = apply_import(document, imported)
         written = document.save()
     except ModelSyntaxError as error:
         raise CommandError(f"{error}; nothing written") from None
     except (UnreadableError, DocumentError, OSError) as error:
         raise CommandError(f"{output}: {error}; nothing written") from None
-    _say(summary.describe())
-    if not written:
-        _say(f"{output} already holds all of it; nothing changed")
-    else:
-        _say(f"{'Extended' if extending else 'Wrote'} {output}")
-    errors = [f for f in document.findings if f.is_error]
-    if errors:
-        _say(f"{output}: {len(errors)} problem{'s' * (len(errors) != 1)} to fix; run: tmtui check {output}")
-    return EXIT_OK
+    return summary, written, document.findings
+
+
+def _write_new(output: Path, imported: Imported, header: str) -> tuple[ImportSummary, list[Finding]]:
+    """Write a new model from the import in one pass, and read it back before it replaces anything."""
+    from tmtui.document import Source, load_text
+    from tmtui.exchange.fresh import FreshModel
+    from tmtui.exchange.merge import apply_import
+
+    fresh = FreshModel()
+    summary = apply_import(fresh, imported)
+    text = header + fresh.text()
+    # written here, with no nesting beyond a record's lists, so it needs no pre-scan: straight to tomllib
+    loaded = load_text(Source(text), output)
+    if loaded.data != fresh.expected():
+        raise CommandError(f"{output}: the model written would not read back as imported; nothing written")
+    if output.exists():
+        raise CommandError(f"{output}: a file appeared there while importing; nothing written")
+    try:
+        write_atomically(output, text.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"{output}: {error.strerror or error}; nothing written") from None
+    return summary, loaded.findings
 
 
 def _comment_text(text: str) -> str:

@@ -17,6 +17,7 @@ MAX_BYTES = MAX_MODEL_BYTES
 MAX_DEPTH = MAX_NESTING
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class ImportRefused(ValueError):
@@ -87,7 +88,8 @@ def load_json(data: bytes, what: str) -> tuple[Any, list[str]]:
     except ValueError as error:  # a number of more digits than Python converts
         raise ImportRefused(f"not a {what} file: a number too long to read ({str(error).split(';')[0]})") from None
     repaired = [0]
-    value = _repaired(value, repaired)
+    if _SURROGATE_ESCAPE.search(content):  # the only way a surrogate gets into text decoded from UTF-8
+        value = _repaired(value, repaired)
     notes = [f"{repaired[0]} text{'s' * (repaired[0] != 1)} with invalid characters (lone surrogates) repaired"]
     return value, notes if repaired[0] else []
 

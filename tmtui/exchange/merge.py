@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from tmtui.document.edit import SYSTEM, Document
+from tmtui.exchange.fresh import SYSTEM
 from tmtui.exchange.imported import Family, Imported, ImportedRecord
 from tmtui.model import RECORD_TYPE_BY_KIND, field_specs
+
+
+class Document(Protocol):
+    """What an import edits: a `tmtui.document.edit.Document` (extending a model) or a `FreshModel` (a new one)."""
+
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+    def add_record(self, kind: str, fields: dict[str, Any]) -> str: ...
+
+    def set_field(self, record_id: str, key: str, value: Any) -> bool: ...
 
 
 @dataclass
@@ -35,6 +47,7 @@ class ImportSummary:
         return text + ("; " + "; ".join(self.notes) if self.notes else "")
 
 
+@functools.cache
 def _ref_kinds(kind: str) -> dict[str, tuple[str, ...]]:
     """The link fields of a kind, each with the kinds it may point to."""
     return {spec.key: spec.refs for spec in field_specs(RECORD_TYPE_BY_KIND[kind]) if spec.refs}
