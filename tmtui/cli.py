@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 COMMANDS = ("new", "check", "export", "import", "diff", "restore", "demo")
 INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
+MESSAGE_SHOWN = 1000  # characters of an error message, which may quote a value from the file
 _SURROGATE = re.compile("[\ud800-\udfff]")
 IMPORT_SOURCES = ("threat-composer", "threat-dragon", "sarif")
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
@@ -141,18 +142,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(options)
         return open_app(_open_parser().parse_args(args).path)
     except CommandError as error:
-        _error(f"tmtui: {error}")
+        _error(f"tmtui: {_short(str(error), MESSAGE_SHOWN)}")
         return error.code
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a bug: still one short line, with the way to the full story
         if os.environ.get("TMTUI_DEBUG"):
             raise
-        shown = repr(error)
-        if len(shown) > INTERNAL_ERROR_SHOWN:
-            shown = shown[:INTERNAL_ERROR_SHOWN] + "…"
+        shown = _short(repr(error), INTERNAL_ERROR_SHOWN)
         _error(f"tmtui: internal error: {shown} (run with TMTUI_DEBUG=1 for the traceback)")
         return EXIT_UNREADABLE
+
+
+def _short(text: str, limit: int) -> str:
+    """One line of at most `limit` characters: an error may quote a value as long as a whole file."""
+    text = " ".join(text.split("\n"))
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _run(options: argparse.Namespace) -> int:

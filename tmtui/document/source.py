@@ -72,7 +72,7 @@ def check_nesting(text: str) -> None:
                 key_dots += 1
             elif token in "]\n":
                 in_header, expect_key = False, token == "\n"
-                table_dots = key_dots
+                table_dots = key_dots = key_dots + 1  # the table itself is a level below its parent
         elif token == "[" and not stack and expect_key:
             in_header, key_dots = True, 0
         elif token in "[{":

@@ -1,0 +1,79 @@
+"""The one reader of model and import files: regular files only, a size limit held while reading, and a
+nesting limit found by a linear scan before any parser recurses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tmtui.document.source import MAX_NESTING, TooDeepError, UnreadableError, check_nesting, read_regular
+
+
+def test_the_size_limit_holds_for_bytes_read_even_when_the_file_said_it_was_small(tmp_path, monkeypatch):
+    """A file that grows after it was looked at (or a size that lies) is still cut at the limit."""
+    path = tmp_path / "growing.toml"
+    path.write_bytes(b"x" * 100)
+    real_fstat = os.fstat
+
+    def small(fd: int) -> os.stat_result:
+        info = list(real_fstat(fd))
+        info[6] = 0  # st_size
+        return os.stat_result(info)
+
+    monkeypatch.setattr("tmtui.document.source.os.fstat", small)
+    with pytest.raises(UnreadableError, match="too large"):
+        read_regular(path, limit=99)
+    assert read_regular(path, limit=100) == b"x" * 100
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(UnreadableError, match="named pipe"):
+        read_regular(tmp_path / "pipe")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1),
+        "a = " + "{b = " * (MAX_NESTING + 1) + "1" + "}" * (MAX_NESTING + 1),
+        ".".join(["k"] * (MAX_NESTING + 2)) + " = 1",  # the last part is the value's key, not a table
+        "[" + ".".join(["k"] * (MAX_NESTING + 1)) + "]",
+        "[[" + ".".join(["k"] * (MAX_NESTING + 1)) + "]]",
+        "[" + ".".join(["k"] * (MAX_NESTING - 1)) + "]\na.b.c = 1",  # a table's depth counts for its keys
+        "a = [" + "{b = [" * (MAX_NESTING // 2 + 1) + "]}" * (MAX_NESTING // 2 + 1) + "]",
+    ],
+)
+def test_nesting_beyond_the_limit_is_found(text):
+    with pytest.raises(TooDeepError):
+        check_nesting(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = [" + ", ".join(["1.5"] * 1000) + "]",  # floats are values, not dotted keys
+        "x = {" + ", ".join(f"k{i}.v = 1" for i in range(1000)) + "}",  # each key's dots counted alone
+        "[t]\n" + "".join(f"a{i}.b.c = 1\n" for i in range(1000)),
+        'a = "' + "[." * 1000 + "\"\nb = '" + "{." * 1000 + "'",
+        'a = """\n' + "[" * 1000 + "\n\"\"\"\nb = '''\n" + "{" * 1000 + "\n'''",
+        "# " + "[" * 1000 + "\n" + '"quoted.key.with.dots" = 1',
+        'a = "escaped \\" quote [[[[" # and [[[[ here',
+    ],
+)
+def test_brackets_and_dots_that_are_not_nesting_are_not_counted(text):
+    check_nesting(text)
+
+
+def test_the_scan_reads_a_large_model_quickly_enough_to_be_linear():
+    """Not a timing test: a 100,000-line model must be scanned at all (a quadratic scan would not finish)."""
+    check_nesting('[[threats]]\nid = "T1"\ntitle = "x"\n' * 33_000)
+
+
+def test_a_path_that_is_missing_or_a_folder_says_so(tmp_path: Path):
+    with pytest.raises(UnreadableError, match="no such file"):
+        read_regular(tmp_path / "missing.toml")
+    with pytest.raises(UnreadableError, match="folder"):
+        read_regular(tmp_path)
