@@ -12,6 +12,7 @@ from textual.widgets import Select, SelectionList
 
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
+from tmtui.tui.commands import ModelCommands
 from tmtui.tui.screens.help_screen import HelpScreen, help_markdown
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.record_screen import RecordScreen
@@ -306,3 +307,32 @@ async def test_the_palette_says_add_an_asset_and_writes_keys_as_people_do(model_
         await pilot.pause(0.3)
         shown = "\n".join(screen_lines(app))
         assert "Key: ?" in shown and "question_mark" not in shown
+
+
+async def test_the_palette_offers_each_kind_to_add_a_review_to_record_and_every_record_to_open(
+    model_file: Path,
+) -> None:
+    app = make_app(model_file)
+    async with app.run_test(size=(100, 30)):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Export", "Save", "Help"):
+            assert title in titles
+        model_titles = [title for title, _, _ in ModelCommands(app.screen).commands()]
+        for title in ("Add a threat", "Add a trust boundary", "Record a review", "Open T1 SQL injection in search"):
+            assert title in model_titles
+
+
+async def test_a_recent_model_opens_from_the_palette(model_file: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text('[system]\nname = "Other"\n')
+    async with make_app(other).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    app = make_app(model_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        open_other = next(
+            c for t, _, c in ModelCommands(app.screen).commands() if t == f"Open recent: {other.resolve()}"
+        )
+        open_other()
+        await settle(pilot)
+        assert app.session is not None and app.session.model.system.name == "Other"
+        assert isinstance(app.screen, MainScreen)
