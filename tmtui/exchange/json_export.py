@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from tmtui.exchange.escape import json_safe
-from tmtui.model import RECORD_TYPES, Model, compute_metrics, risk_of
+from tmtui.model import RECORD_TYPES, Model, Threat, compute_metrics, risk_of
 from tmtui.model.build import record_to_data
 
 
@@ -24,7 +24,7 @@ def to_json(model: Model) -> str:
         rows = []
         for record in model.records(record_type.KIND):
             row = record_to_data(record)
-            if record_type.KIND == "threats":
+            if isinstance(record, Threat):
                 row["risk"] = risk_of(record).value
             rows.append(row)
         data[record_type.KIND] = rows

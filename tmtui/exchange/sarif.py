@@ -146,10 +146,12 @@ def _cwe_number(digits: str) -> int:
 
 def _severity(rule: dict[str, Any], levels: list[str]) -> str:
     score = mapping(rule.get("properties")).get("security-severity")
-    try:
-        value = float(score)
-    except (TypeError, ValueError):
-        value = None
+    value: float | None = None
+    if isinstance(score, str | int | float):
+        try:
+            value = float(score)
+        except ValueError:
+            value = None
     if value is not None:
         return "high" if value >= 7 else "medium" if value >= 4 else "low"
     level = max(levels, key=lambda lvl: ("none", "note", "warning", "error").index(lvl) if lvl in LEVEL_SEVERITY else 0)

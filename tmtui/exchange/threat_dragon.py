@@ -151,25 +151,26 @@ def read_threat_dragon(data: Any) -> Imported:
 def _read_diagram(diagram: dict[str, Any], number: int, imported: Imported) -> None:
     cells = _cells(diagram)
     elements = [c for c in cells if c.type in KINDS]
-    boxes = [c for c in cells if c.type == "tm.BoundaryBox" and c.box is not None]
+    boxes = [(c, c.box) for c in cells if c.type == "tm.BoundaryBox" and c.box is not None]
     diagram_name = text(diagram.get("title")) or f"diagram {number}"
     boundary_count = 0
     for cell in cells:
         if cell.type in ("tm.Boundary", "tm.BoundaryBox"):
             boundary_count += 1
             name = cell.name or f"Trust boundary {boundary_count} ({diagram_name})"
-            fields = {"name": name}
+            boundary: dict[str, Any] = {"name": name}
             if text(cell.data.get("description")):
-                fields["description"] = text(cell.data.get("description"))
-            imported.add(ImportedRecord("boundaries", _key("boundaries", cell.id), fields, match={"td_id": cell.id}))
+                boundary["description"] = text(cell.data.get("description"))
+            imported.add(ImportedRecord("boundaries", _key("boundaries", cell.id), boundary, match={"td_id": cell.id}))
     names = {c.id: c.name for c in elements}
     for cell in elements:
         fields: dict[str, Any] = {"name": cell.name or f"Unnamed {KINDS[cell.type]}", "kind": KINDS[cell.type]}
         if text(cell.data.get("description")):
             fields["description"] = text(cell.data.get("description"))
-        containing = [b for b in boxes if cell.box is not None and _inside(cell.box, b.box)]
+        containing = [(b, box) for b, box in boxes if cell.box is not None and _inside(cell.box, box)]
         if containing:  # nested boxes: the innermost one
-            fields["boundary"] = _key("boundaries", min(containing, key=lambda b: b.box[2] * b.box[3]).id)
+            innermost = min(containing, key=lambda pair: pair[1][2] * pair[1][3])[0]
+            fields["boundary"] = _key("boundaries", innermost.id)
         fields |= _flags(cell)
         imported.add(ImportedRecord("components", _key("components", cell.id), fields, match={"td_id": cell.id}))
         _read_threats(cell, imported)
