@@ -19,10 +19,15 @@ import platform
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tmtui.document.source import content_hash
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, and no renameat2 either
+    fcntl = None  # type: ignore[assignment]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -63,7 +68,8 @@ def write_atomically(path: Path, data: bytes, expected_hash: str | None = None) 
         if expected_hash is None:
             os.replace(temp, target)
         else:
-            _replace_if_unchanged(temp, target, expected_hash, content_hash(data))
+            with _folder_lock(target.parent):
+                _replace_if_unchanged(temp, target, expected_hash, content_hash(data))
         temp = None
     except OSError as error:
         raise _naming(error, path) from None
@@ -93,12 +99,13 @@ def _naming(error: OSError, path: Path) -> OSError:
 def _replace_if_unchanged(temp: Path, target: Path, expected_hash: str, our_hash: str) -> None:
     """Move `temp` onto `target` only if `target` holds the bytes hashed `expected_hash`.
 
-    Guaranteed with the exchange: a change on disk made before our swap is never overwritten; it is put back and
-    DiskChangedError raised. If a third writer replaces the file in the microseconds between our swap and our
-    swap-back, its file is put back too (it is the newest), and the version it replaced (the unseen one, which
-    that writer would have replaced all the same had we not been there) goes. Not guaranteed: a writer that
-    rewrites the file in place while holding it open across our swap writes into the swapped-out copy, which is
-    then deleted; writers that replace by rename (editors, git, tmtui) are safe.
+    Guaranteed with the exchange: a change saved before our swap is never overwritten; it is swapped back and
+    DiskChangedError raised. Two tmtui saves never interleave (the folder lock). If another program replaces the
+    file in the microseconds between our swap and our swap-back, its file is put back too: it is the newest, and
+    the unseen version goes as it would have had we not been there. Not guaranteed: a program that reads the
+    file in that window sees our refused version, and one that rewrites the file in place while holding it open
+    across our swap writes into the swapped-out copy, which is then deleted. Editors, git and tmtui replace by
+    rename, so they are safe.
     """
     try:
         swapped = _exchange(temp, target)
@@ -117,6 +124,25 @@ def _replace_if_unchanged(temp: Path, target: Path, expected_hash: str, our_hash
         # A third writer replaced ours between the two swaps: its file is the newest, so it stands.
         _exchange(temp, target)
     raise DiskChangedError(f"{target} changed on disk")  # the caller's finally deletes the temp
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock while checking and replacing, so two tmtui saves (threads or processes) never
+    interleave their swaps and swap-backs; one's swap-back could otherwise put back the other's stale file.
+    Best effort: where the folder cannot be locked, the save goes ahead unlocked."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        if fcntl is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _refuse_unseen_change(target: Path, expected_hash: str) -> None:
