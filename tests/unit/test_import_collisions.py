@@ -115,6 +115,11 @@ def test_one_sarif_tool_in_two_runs_is_one_tool_and_one_threat_per_rule():
 def test_absurd_cwe_numbers_in_sarif_tags_are_left_out():
     rule = {"properties": {"tags": ["CWE-99999999999999999999", "cwe-" + "9" * 5000, "CWE-89"], "cwe": 10**30}}
     assert cwes_of(rule, "x") == [89]
+    content = {"version": "2.1.0", "runs": [_run("semgrep", "sqli", "a.py")]}
+    content["runs"][0]["tool"]["driver"]["rules"][0] |= rule
+    imported = read_sarif(content)
+    assert imported.records[0].fields["stride"] == ["tampering"]
+    assert "3 CWE numbers ignored: not a CWE id" in imported.notes
 
 
 def test_lone_surrogates_in_json_are_repaired_with_a_note():

@@ -120,22 +120,27 @@ _BANDIT = re.compile(r"^[BS](\d{3})$")
 
 def cwes_of(rule: dict[str, Any], rule_id: str) -> list[int]:
     """The CWE numbers a rule names in its tags or properties (Semgrep, CodeQL), or Bandit's documented one."""
+    return _cwe_numbers(rule, rule_id)[0]
+
+
+def _cwe_numbers(rule: dict[str, Any], rule_id: str) -> tuple[list[int], int]:
+    """The rule's CWE numbers, and how many numbers it named that cannot be CWE ids (left out)."""
     properties = mapping(rule.get("properties"))
-    found: list[int] = []
+    named: list[int] = []
     for value in [*items(properties.get("tags")), properties.get("cwe"), *items(properties.get("cwe"))]:
         if isinstance(value, str):
-            found += [_cwe_number(n) for n in _CWE.findall(value)]
+            named += [_cwe_number(n) for n in _CWE.findall(value)]
         elif isinstance(value, int) and not isinstance(value, bool):
-            found.append(value)
+            named.append(value)
     for relationship in items(rule.get("relationships")):
         target = mapping(mapping(relationship).get("target"))
         if text(mapping(target.get("toolComponent")).get("name")).upper() == "CWE":
-            found += [_cwe_number(n) for n in re.findall(r"\d+", text(target.get("id")))]
-    found = [n for n in found if 0 < n <= _MAX_CWE]
+            named += [_cwe_number(n) for n in re.findall(r"\d+", text(target.get("id")))]
+    found = [n for n in named if 0 < n <= _MAX_CWE]
     bandit = _BANDIT.match(rule_id)
     if not found and bandit and int(bandit.group(1)) in BANDIT_CWE:
         found.append(BANDIT_CWE[int(bandit.group(1))])
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)), len(named) - len([n for n in named if 0 < n <= _MAX_CWE])
 
 
 def _cwe_number(digits: str) -> int:
@@ -195,15 +200,19 @@ def read_sarif(data: Any) -> Imported:
                 rule_id = text(rules[index].get("id"))
             if rule_id:
                 results[rule_id].append(result)
-    total = 0
+    total = ignored = 0
     for tool, results in results_of.items():
         for rule_id, found in results.items():
             total += len(found)
-            imported.add(_threat(tool, rule_id, rules_of[tool].get(rule_id, {}), found))
+            rule = rules_of[tool].get(rule_id, {})
+            ignored += _cwe_numbers(rule, rule_id)[1]
+            imported.add(_threat(tool, rule_id, rule, found))
         imported.families.append(Family({"sarif_tool": tool}, "sarif_rule", frozenset(results)))
     imported.notes.append(
         f"{total} result{'s' * (total != 1)} in {len(imported.records)} rule{'s' * (len(imported.records) != 1)}"
     )
+    if ignored:
+        imported.notes.append(f"{ignored} CWE number{'s' * (ignored != 1)} ignored: not a CWE id")
     return imported
 
 
