@@ -95,6 +95,29 @@ def split_indent(indent: str) -> tuple[str, str]:
     return "".join(lines[:cut]), "".join(lines[cut:]) + header_ws
 
 
+def banner_end(trivia: str, names: tuple[str, ...]) -> int:
+    """Where the last comment block of `trivia` whose first line holds one of `names` ends; 0 when none does.
+
+    A banner is a block of comment lines set off by blank lines; its first line says what it introduces
+    (`# ---- 2. What could go wrong? ----`), the lines below explain.
+    """
+    end = offset = 0
+    named = False
+    in_block = False
+    for line in trivia.splitlines(keepends=True):
+        offset += len(line)
+        if not line.lstrip().startswith("#"):
+            in_block = False
+            continue
+        if not in_block:
+            in_block = True
+            first = line.lower()
+            named = any(name in first for name in names)
+        if named:
+            end = offset
+    return end
+
+
 def append_trivia(container: Container, text: str) -> None:
     """Keep comment text at the end of a body, where nothing follows to take it."""
     if text:

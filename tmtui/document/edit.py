@@ -24,6 +24,7 @@ from tomlkit.toml_document import TOMLDocument
 
 from tmtui.document.comments import (
     append_trivia,
+    banner_end,
     last_header_table,
     rehome_comments,
     split_indent,
@@ -45,6 +46,7 @@ from tmtui.model import (
     Finding,
     Model,
     SchemaTooNewError,
+    field_specs,
     model_from_data,
     next_id,
     split_id,
@@ -52,6 +54,21 @@ from tmtui.model import (
 )
 
 SYSTEM = "system"
+
+# Words in the first line of a banner comment that introduce the section a kind of record belongs to: its own
+# name, or the manifesto question of its pane, as the starter model writes them.
+_BUILDING = "what are we building"
+_SECTION_NAMES: dict[str, tuple[str, ...]] = {
+    "assets": ("asset", _BUILDING),
+    "boundaries": ("boundar", _BUILDING),
+    "components": ("component", _BUILDING),
+    "flows": ("flow", _BUILDING),
+    "stories": ("stories", "story", _BUILDING),
+    "assumptions": ("assumption", _BUILDING),
+    "threats": ("threat", "what could go wrong"),
+    "mitigations": ("mitigation", "what are we going to do"),
+    "reviews": ("review", "how well did we do"),
+}
 
 
 class DocumentError(Exception):
@@ -268,29 +285,57 @@ class Document:
         table = tomlkit.table()
         table.add("id", record_id)
         row: dict[str, Any] = {"id": record_id}
-        for key, value in (fields or {}).items():
+        for key, value in _in_schema_order(record_type, fields or {}):
             if value is None or key == "id":
                 continue
             value = _plain(value)
             _set_item(table.value, key, value)
             row[key] = copy.deepcopy(value)
-        table.trivia.indent = "\n"
-        existing = self._tree.get(kind)
-        if existing is None:
-            self._tree.append(kind, tomlkit.aot())
-            self._data[kind] = []
-            existing = self._tree[kind]
+        if kind in self._tree:
+            self._append_record(self._array_of_tables(kind), table)
+            self._data[kind].append(row)
         else:
-            existing = self._array_of_tables(kind)
+            self._add_first_record(kind, table)
+            self._data[kind] = [row]
+        self._changed()
+        return record_id
+
+    def _append_record(self, existing: AoT, table: Table) -> None:
+        """A record after the last of its kind, with a blank line around it."""
+        table.trivia.indent = "\n"
         if len(existing) == 0 and self._tree.body and self._tree.body[0][1] is existing:
             table.trivia.indent = ""  # the first thing in the file needs no blank line above it
         closing = self._detach_closing()
         existing.append(table)
-        self._data[kind].append(row)
         self._ensure_blank_line_after(table)
         self._attach_closing(closing)
-        self._changed()
-        return record_id
+
+    def _add_first_record(self, kind: str, table: Table) -> None:
+        """The first record of a kind: after the last table of the kinds before it in schema order, and below
+        a banner comment there that names its section; other banners there stay with what follows them."""
+        earlier = {SYSTEM} | {t.KIND for t in RECORD_TYPES[: RECORD_TYPES.index(RECORD_TYPE_BY_KIND[kind])]}
+        body = self._tree.body
+        tables = [i for i, (key, item) in enumerate(body) if isinstance(item, (Table, AoT))]
+        previous = [i for i in tables if body[i][0] is not None and body[i][0].key in earlier]
+        position = previous[-1] + 1 if previous else (tables[0] if tables else len(body))
+        following = next(tables_in(body[position:]), None)
+        names = _SECTION_NAMES[kind]
+        records = tomlkit.aot()
+        if following is None:
+            closing = self._detach_closing()
+            cut = banner_end(closing, names)
+            table.trivia.indent = closing[:cut] + "\n" if body else ""
+            records.append(table)
+            self._tree.append(kind, records)
+            self._attach_closing(closing[cut:])
+            return
+        place, own = split_indent(following.trivia.indent)
+        cut = banner_end(place, names)
+        table.trivia.indent = place[:cut] + "\n" if position > 0 or cut else ""
+        following.trivia.indent = place[cut:] + own
+        records.append(table)
+        self._tree._insert_at(position, kind, records)
+        self._ensure_blank_line_after(table)
 
     def delete_record(self, record_id: str) -> None:
         """Remove a record with the comment block written above it; a section banner above that stays."""
@@ -488,6 +533,12 @@ class Document:
         following = self._table_after(table)
         if following is not None and not following.trivia.indent.startswith("\n"):
             following.trivia.indent = "\n" + following.trivia.indent
+
+
+def _in_schema_order(record_type: type, fields: dict[str, Value]) -> list[tuple[str, Value]]:
+    """The fields of a new record in the order of its type's field specs; keys it does not know go last."""
+    order = {spec.key: index for index, spec in enumerate(field_specs(record_type))}
+    return sorted(fields.items(), key=lambda item: order.get(item[0], len(order)))
 
 
 def _plain(value: Value) -> Any:
