@@ -315,8 +315,8 @@ class Document:
         a banner comment there that names its section; other banners there stay with what follows them."""
         earlier = {SYSTEM} | {t.KIND for t in RECORD_TYPES[: RECORD_TYPES.index(RECORD_TYPE_BY_KIND[kind])]}
         body = self._tree.body
-        tables = [i for i, (key, item) in enumerate(body) if isinstance(item, (Table, AoT))]
-        previous = [i for i in tables if body[i][0] is not None and body[i][0].key in earlier]
+        tables = [i for i, (_, item) in enumerate(body) if isinstance(item, (Table, AoT))]
+        previous = [i for i in tables if (key := body[i][0]) is not None and key.key in earlier]
         position = previous[-1] + 1 if previous else (tables[0] if tables else len(body))
         following = next(tables_in(body[position:]), None)
         names = _SECTION_NAMES[kind]
@@ -549,7 +549,9 @@ def _plain(value: Value) -> Any:
 
 def _set_item(container: Container, key: str, value: Any) -> None:
     """Set `key` in a table's container, keeping the old item's style and comments where there is one."""
-    old_item = container.item(key) if key in container else None
+    found = container.item(key) if key in container else None
+    # a table split around others comes back as a proxy; the document refuses such files when it opens them
+    old_item = found if isinstance(found, Item) else None
     if isinstance(value, dict):
         if isinstance(old_item, Table):
             sub = old_item.value
@@ -559,9 +561,10 @@ def _set_item(container: Container, key: str, value: Any) -> None:
                 if sub.get(sub_key) != sub_value:
                     _set_item(sub, sub_key, sub_value)
             return
-        new_item: Item = tomlkit.table()
+        new_table = tomlkit.table()
         for sub_key, sub_value in value.items():
-            new_item.add(sub_key, sub_value)
+            new_table.add(sub_key, sub_value)
+        new_item: Item = new_table
     elif isinstance(value, list) and isinstance(old_item, Array):
         _edit_array(old_item, value)
         return
@@ -596,6 +599,7 @@ def _string_like(old: Item | None, value: str) -> String:
             continue
         if (
             candidate is style
+            and old is not None
             and style.is_multiline()
             and old.as_string()[3:4] == "\n"
             and new.as_string()[3:4] != "\n"

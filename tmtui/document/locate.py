@@ -24,7 +24,6 @@ class LineIndex:
     keys: dict[tuple[str | None, int | None, str], int] = field(default_factory=dict)
 
     def line_of(self, finding: Finding) -> int | None:
-        place = (finding.kind, finding.index)
         if finding.field is not None:
             line = self.keys.get((finding.kind, finding.index, finding.field))
             if line is not None:
@@ -32,7 +31,7 @@ class LineIndex:
             if finding.kind is None:  # a whole table such as `threats` of the wrong type
                 return self.headers.get((finding.field, 0)) or self.keys.get((None, None, finding.field))
         if finding.kind is not None:
-            return self.headers.get(place) or self.headers.get((finding.kind, None))
+            return self.headers.get((finding.kind, finding.index)) or self.headers.get((finding.kind, None))
         return None
 
     def place(self, findings: list[Finding]) -> list[Finding]:

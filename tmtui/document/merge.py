@@ -61,8 +61,8 @@ def merge_with_disk(document: Document) -> MergeResult:
     conflicts: list[Conflict] = []
     notes: list[str] = []
     replayed = 0
-    systems = [_table(data.get(SYSTEM)) for data in (base, mine, merged.data)]
-    replayed += _merge_fields(merged, SYSTEM, SYSTEM, *systems, conflicts)
+    base_system, my_system, their_system = (_table(data.get(SYSTEM)) for data in (base, mine, merged.data))
+    replayed += _merge_fields(merged, SYSTEM, SYSTEM, base_system, my_system, their_system, conflicts)
     for record_type in RECORD_TYPES:
         kind = record_type.KIND
         base_rows, my_rows, their_rows = _rows(base, kind), _rows(mine, kind), _rows(merged.data, kind)
