@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.container import Container
+from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.exceptions import InvalidStringError, TOMLKitError
 from tomlkit.items import AoT, Array, Item, String, StringType, Table, Trivia
 from tomlkit.toml_document import TOMLDocument
@@ -549,9 +549,9 @@ def _plain(value: Value) -> Any:
 
 def _set_item(container: Container, key: str, value: Any) -> None:
     """Set `key` in a table's container, keeping the old item's style and comments where there is one."""
-    found = container.item(key) if key in container else None
-    # a table split around others comes back as a proxy; the document refuses such files when it opens them
-    old_item = found if isinstance(found, Item) else None
+    old_item = container.item(key) if key in container else None
+    if isinstance(old_item, OutOfOrderTableProxy):
+        raise DocumentError(f"the table {key} is split around other tables; keep it together by hand")
     if isinstance(value, dict):
         if isinstance(old_item, Table):
             sub = old_item.value
