@@ -258,3 +258,11 @@ def test_an_edit_refused_half_way_is_rolled_back_whole(tmp_path):
     assert session.document.text() == text
     assert not session.document.dirty
     assert session.undo() is None
+
+
+def test_a_sub_table_split_around_another_is_refused_with_a_message():
+    text = '[[reviews]]\nid = "R1"\n[reviews.metrics]\na = 1\n[reviews.other]\nz = 1\n[reviews.metrics.deep]\ny = 2\n'
+    document = Document.from_text(text)
+    with pytest.raises(DocumentError, match="split around other tables"):
+        document.set_field("R1", "metrics", {"a": 2})
+    assert document.text() == text
