@@ -2,46 +2,73 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import datetime as dt
 import os
+import signal
 import subprocess
 import tempfile
+import threading
+import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, on, work
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.app import App, SystemCommand
+from textual.keys import _character_to_key
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.signal import Signal
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from tmtui.document.edit import ChangedOnDiskError, DocumentError, ModelSyntaxError, PreparedSave, Value
-from tmtui.document.merge import Conflict
+from tmtui.document.edit import DocumentError, ModelSyntaxError, Value
+from tmtui.document.merge import Conflict, MergeResult
 from tmtui.document.save import write_atomically
 from tmtui.document.settings import Settings, load_settings, save_setting
 from tmtui.document.source import UnreadableError
-from tmtui.model import RECORD_TYPES, compute_metrics
-from tmtui.session import Session
+from tmtui.model import compute_metrics
+from tmtui.model.text import visible
+from tmtui.session import FieldConflict, ReadOnlyError, RecordGoneError, SaveJob, SaveReport, Session
 from tmtui.starter import starter_text
-from tmtui.state import back_up, recent_models, remember
-from tmtui.tui.keymap import KEYMAP, bindings
+from tmtui.state import remember
+from tmtui.tui.commands import ModelCommands
+from tmtui.tui.keymap import KEYMAP, bindings, key_label
+from tmtui.tui.messages import (
+    DeleteRecord,
+    EditRefused,
+    FieldCommitted,
+    FieldConflicted,
+    LeaveForm,
+    NewMitigationFor,
+    OpenRecord,
+    RecordReview,
+)
 from tmtui.tui.screens.confirm_modal import ChoiceModal
 from tmtui.tui.screens.export_screen import ExportScreen
 from tmtui.tui.screens.file_screens import BrokenFileScreen, LoadingScreen, MissingFileScreen
 from tmtui.tui.screens.help_screen import HelpScreen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.record_screen import RecordScreen
+from tmtui.tui.screens.save_as_screen import SaveAsScreen
+from tmtui.tui.widgets.fields import InputEditor
+from tmtui.tui.widgets.record_form import RecordForm
 from tmtui.tui.widgets.record_list import RecordList, RecordTable
 
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
 PANE_ACTIONS = {"pane", "new_record", "edit_record", "delete_record", "export"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
+KEY_SETTLE_STEPS = 200  # passes of the event loop a key of a burst waits at most for the one before
+HANG_UP_GRACE = 3.0  # seconds a hang-up or SIGTERM leaves for a clean exit once the edits are saved
 
 
 class TmtuiApp(App[int]):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ModelCommands}
     TITLE = "tmtui"
     BINDINGS = bindings("app")
 
@@ -54,8 +81,26 @@ class TmtuiApp(App[int]):
         self._saves_running = 0
         self._conflicts_open = False
         self._disk_stamp: tuple[int, int] | None = None
+        self._read_only_asked = False  # the first edit on a read-only file offers "save as" once
+        self._held_keys: collections.deque[events.Key] = collections.deque()  # a burst, applied one by one
+        self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
+        self._key_pump: asyncio.Task[None] | None = None
+        # every screen that shows the model redraws from this one signal after an edit, an undo or a merge
+        self.model_changed: Signal[None] = Signal(self, "model-changed")
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification in plain words: messages name records, paths and values from the model, never markup."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
@@ -64,6 +109,7 @@ class TmtuiApp(App[int]):
             self.notify(problem, severity="warning")
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.open_model(first=True)
+        self._install_hang_up()
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_disk)
 
@@ -107,15 +153,6 @@ class TmtuiApp(App[int]):
             show(BrokenFileScreen(self.model_path, getattr(result, "message", None) or str(result)))
         self.update_title()
 
-    def switch_model(self, path: Path) -> None:
-        """Open another model in this window, once the current one is saved."""
-        if not self._save_before_leaving("switched"):
-            return
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.model_path = path
-        self.open_model()
-
     def action_reopen(self) -> None:
         self.open_model()
 
@@ -134,13 +171,15 @@ class TmtuiApp(App[int]):
         self.run_editor(self.model_path)
         self.open_model()
 
-    # ---- the small API the panes and forms call ---------------------------------------------------------------
+    # ---- what the panes and forms tell the app ------------------------------------------------------------------
 
     @property
     def main_screen(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
     def edit_field(self, record_id: str, key: str, value: Value) -> None:
+        """Set a field from outside a form (a conflict answered, a test); the form's own edits go through
+        `FieldCommitted`."""
         assert self.session is not None
         try:
             changed = self.session.set_field(record_id, key, value)
@@ -160,6 +199,98 @@ class TmtuiApp(App[int]):
         self.after_edit()
         return record_id
 
+    @on(FieldCommitted)
+    def _field_committed(self, event: FieldCommitted) -> None:
+        event.stop()
+        self.after_edit()
+
+    @on(EditRefused)
+    def _edit_refused(self, event: EditRefused) -> None:
+        event.stop()
+        self.notify(event.reason, title=event.title, severity="error", timeout=10)
+        self.model_changed.publish(None)  # the form shows the model's value again
+
+    @on(FieldConflicted)
+    def _field_conflicted(self, event: FieldConflicted) -> None:
+        event.stop()
+        conflict = event.conflict
+        if isinstance(conflict, RecordGoneError):
+            self._ask_to_keep(event.kind, conflict, event.keep)
+            return
+
+        def decided(answer: str | None) -> None:
+            if answer == "mine":
+                self.edit_field(conflict.record_id, conflict.key, conflict.mine)
+            else:
+                self.notify(f"Kept the file's {conflict.record_id}.{conflict.key}; your typing is dropped.")
+                self.model_changed.publish(None)
+
+        self._ask_mine_or_theirs(
+            f"{conflict.record_id}.{conflict.key} changed on disk while you were typing it",
+            conflict.mine,
+            conflict.theirs,
+            decided,
+        )
+
+    def _ask_to_keep(self, kind: str, conflict: FieldConflict, fields: dict[str, Any]) -> None:
+        """The record being typed in was deleted elsewhere: bring it back under its id, or drop the typing."""
+        fields = {k: v for k, v in {**fields, conflict.key: conflict.mine}.items() if k != "id"}
+
+        def decided(answer: str | None) -> None:
+            if answer != "keep" or self.session is None:
+                self.notify(f"{conflict.record_id} stays deleted; your typing is dropped.")
+                self.model_changed.publish(None)
+                return
+            try:
+                self.session.keep_record(kind, conflict.record_id, fields)
+            except DocumentError as error:
+                self.notify(str(error), title="Not kept", severity="error", timeout=10)
+                return
+            self.notify(f"Kept {conflict.record_id} with your edit.")
+            self.after_edit()
+
+        self.push_screen(
+            ChoiceModal(
+                f"{conflict.record_id} was deleted while you were editing it",
+                [("keep", "Keep it, with my edit", "k"), ("drop", "Drop my edit", "d")],
+                detail=f"Your {conflict.key}: {_shown(conflict.mine)}",
+            ),
+            decided,
+        )
+
+    @on(OpenRecord)
+    def _open_record_asked(self, event: OpenRecord) -> None:
+        event.stop()
+        if not event.record_id:
+            self.notify("This record has no id, so tmtui cannot edit it: give it one in the file.", severity="warning")
+            return
+        self.open_record(event.kind, event.record_id)
+
+    @on(DeleteRecord)
+    def _delete_asked(self, event: DeleteRecord) -> None:
+        event.stop()
+        if not event.record_id:
+            self.notify("This record has no id, so tmtui cannot edit it: give it one in the file.", severity="warning")
+            return
+        self.delete_record(event.record_id)
+
+    @on(NewMitigationFor)
+    def _new_mitigation_asked(self, event: NewMitigationFor) -> None:
+        event.stop()
+        self.new_mitigation_for(event.threat_id)
+
+    @on(RecordReview)
+    def _record_review_asked(self, event: RecordReview) -> None:
+        event.stop()
+        self.record_review()
+
+    @on(LeaveForm)
+    def _form_left(self, event: LeaveForm) -> None:
+        event.stop()
+        main = self.main_screen
+        if main is not None and self.screen is main:
+            main.active_pane.focus_main()
+
     def reveal(self, kind: str, record_id: str) -> None:
         """Put the cursor of the lists of `kind` on a record, so escape from its form lands on it."""
         main = self.main_screen
@@ -169,77 +300,122 @@ class TmtuiApp(App[int]):
                     record_list.select(record_id)
 
     def after_edit(self) -> None:
-        """Redraw what shows the model and save (autosave), or mark the save as pending."""
-        main = self.main_screen
-        if main is not None:
-            main.refresh_from_model()
-        if isinstance(self.screen, RecordScreen):
-            self.screen.refresh_from_model()
-        if self.settings.autosave:
+        """Tell every screen the model changed, and save (autosave) or mark the save as pending."""
+        self.model_changed.publish(None)
+        if self.session is not None and self.session.read_only:
+            if not self._read_only_asked:
+                self._read_only_asked = True
+                self.offer_save_as(f"{self.model_path} is read-only. Save your edits as:")
+        elif self.settings.autosave:
             self.save()
         self.update_title()
 
     def update_title(self) -> None:
         if self.session is None:
-            self.title, self.sub_title = "tmtui", str(self.model_path)
+            self.title, self.sub_title = "tmtui", visible(str(self.model_path))
             return
         name = self.session.model.system.name or "Untitled system"
-        self.title = f"tmtui · {name}"
-        pending = self.session.document.dirty
-        self.sub_title = f"{self.model_path}{' ●' if pending else ''}"
+        self.title = visible(f"tmtui · {name}")  # the header shows it as plain text, but ESC would reach the terminal
+        pending = self.session.dirty
+        read_only = " (read-only: ctrl+s saves elsewhere)" if self.session.read_only else ""
+        self.sub_title = visible(f"{self.model_path}{read_only}{' ●' if pending else ''}")
 
-    # ---- saving, off the UI thread ---------------------------------------------------------------------------
+    def commit_typing(self) -> None:
+        """Commit what is typed in any form, before whatever was asked: a save, a quit, a pane, a hang-up."""
+        for screen in self.screen_stack:
+            for form in screen.query(RecordForm):
+                form.flush()
+
+    # ---- saving: the session decides, a worker writes ---------------------------------------------------------
 
     def save(self) -> None:
         """Render and verify here (fast), write on a worker thread."""
         if self.session is None:
             return
         try:
-            prepared = self.session.document.prepare_save()
+            job = self.session.prepare_save()
+        except ReadOnlyError:
+            self.update_title()
+            return
         except DocumentError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return
-        if prepared is None:
+        if job is None:
             return
         self._saves_running += 1
-        self.write_file(prepared)
+        self.write_file(job)
 
     @work(thread=True, group="save")
-    def write_file(self, prepared: PreparedSave) -> None:
+    def write_file(self, job: SaveJob) -> None:
         assert self.session is not None
-        document = self.session.document
-        error: Exception | None = None
-        if not self.session.backed_up:
-            self.session.backed_up = True
-            try:
-                back_up(prepared.path)
-            except OSError as caught:  # a backup that cannot be made must not stop the save itself
-                self.call_from_thread(self.notify, f"No backup made: {caught}", severity="warning")
-        try:
-            document.write(prepared)
-        except (DocumentError, OSError) as caught:
-            error = caught
+        report = self.session.write(job)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._save_finished, error)
+            self.call_from_thread(self._save_finished, report)
 
-    def _save_finished(self, error: Exception | None) -> None:
+    def _save_finished(self, report: SaveReport) -> None:
         self._saves_running -= 1
         self._disk_stamp = self._stamp()
-        if isinstance(error, ChangedOnDiskError):
+        if report.backup_problem:
+            self.notify(report.backup_problem, severity="warning")
+        if report.changed_on_disk:
             self.merge_disk_change()
-        elif isinstance(error, DocumentError):
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
-        elif isinstance(error, OSError):
-            self.notify(f"Could not save: {error.strerror or error}", severity="error", timeout=10)
+        elif report.error:
+            self.notify(report.error, title="Not saved", severity="error", timeout=10)
         self.update_title()
 
     def action_save(self) -> None:
         if self.session is None:
             return
-        if not self.session.document.dirty:
+        self.commit_typing()
+        if self.session.read_only:
+            self.offer_save_as(f"{self.model_path} is read-only. Save your edits as:")
+            return
+        if not self.session.dirty:
             self.notify("Nothing to save: the file is up to date.")
             return
         self.save()
+
+    def offer_save_as(self, question: str, then: Callable[[], None] | None = None) -> None:
+        """Ask for a path and save the model there; the app goes on with that file. `then` runs once saved."""
+        if self.session is None:
+            return
+        suggested = self.model_path.with_name(f"{self.model_path.stem}.mine{self.model_path.suffix}")
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                self.notify("Not saved elsewhere; your edits are still here.")
+                return
+            if path.exists():
+                self.push_screen(
+                    ChoiceModal(
+                        f"{path} exists. Replace it?",
+                        [("replace", "Replace it", "y"), ("other", "Choose another name", "n")],
+                    ),
+                    lambda answer: (
+                        self._save_as(path, True, then) if answer == "replace" else self.offer_save_as(question, then)
+                    ),
+                )
+            else:
+                self._save_as(path, False, then)
+
+        self.push_screen(SaveAsScreen(question, suggested), chosen)
+
+    def _save_as(self, path: Path, overwrite: bool, then: Callable[[], None] | None) -> None:
+        assert self.session is not None
+        try:
+            self.session.save_as(path, overwrite=overwrite)
+        except (OSError, DocumentError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self.notify(f"Could not save as {path}: {reason}", title="Not saved", severity="error", timeout=10)
+            return
+        self.model_path = path
+        self._disk_stamp = self._stamp()
+        self._read_only_asked = False
+        remember(path)
+        self.notify(f"Saved as {path}; tmtui edits that file from now on.")
+        self.update_title()
+        if then is not None:
+            then()
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -266,7 +442,7 @@ class TmtuiApp(App[int]):
     def merge_disk_change(self) -> None:
         """Take the file as it is on disk and replay the unsaved edits made here; ask only about real conflicts."""
         assert self.session is not None
-        had_edits = self.session.document.dirty
+        had_edits = self.session.dirty
         try:
             result = self.session.merge_from_disk()
         except (UnreadableError, ModelSyntaxError, DocumentError) as error:
@@ -278,14 +454,18 @@ class TmtuiApp(App[int]):
             )
             return
         self._disk_stamp = self._stamp()
+        self._merged([result], had_edits)
+        self.after_edit()
+
+    def _merged(self, results: list[MergeResult], had_edits: bool) -> None:
+        """Say what a merge with the disk did, and ask about each field changed on both sides."""
+        replayed = sum(r.replayed for r in results)
         if not had_edits:
             message = "The file changed on disk; reloaded."
         else:
-            edits = f"{result.replayed} edit{'s' * (result.replayed != 1)}"
-            message = f"The file changed on disk; merged it with your {edits} made here."
-        self.notify(" ".join([message, *result.notes]))
-        self.after_edit()
-        self.ask_about(result.conflicts)
+            message = f"The file changed on disk; merged it with your {replayed} edit{'s' * (replayed != 1)} made here."
+        self.notify(" ".join([message, *(note for r in results for note in r.notes)]))
+        self.ask_about([c for r in results for c in r.conflicts])
 
     def ask_about(self, conflicts: list[Conflict]) -> None:
         """One question per field changed on both sides; the file's value stands until the person chooses."""
@@ -301,30 +481,44 @@ class TmtuiApp(App[int]):
                 self.after_edit()
             self.ask_about(rest)
 
+        self._ask_mine_or_theirs(conflict.describe(), conflict.mine, conflict.theirs, decided)
+
+    def _ask_mine_or_theirs(self, question: str, mine: Any, theirs: Any, decided: Callable[[str | None], None]) -> None:
+        """Mine, theirs, or see both in full first (long text does not fit a line), then mine or theirs."""
+        answers = [("mine", "Keep mine", "m"), ("theirs", "Take the file's", "t")]
+
+        def first(answer: str | None) -> None:
+            if answer != "both":
+                decided(answer)
+                return
+            self.push_screen(
+                ChoiceModal(question, answers, detail=f"Mine:\n{_shown(mine)}\n\nIn the file:\n{_shown(theirs)}"),
+                decided,
+            )
+
         self.push_screen(
             ChoiceModal(
-                conflict.describe(),
-                [("mine", "Keep mine", "m"), ("theirs", "Take the file's", "t")],
-                detail=f"Here: {_shown(conflict.mine)}\nIn the file: {_shown(conflict.theirs)}",
+                question,
+                [*answers, ("both", "See both", "b")],
+                detail=f"Here: {_clip(_shown(mine), 60)}\nIn the file: {_clip(_shown(theirs), 60)}",
             ),
-            decided,
+            first,
         )
 
     # ---- actions on records ----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pane":  # from a form too (by the palette): the form's field is committed and it closes
+            return self.session is not None and isinstance(self.screen, MainScreen | RecordScreen)
         if action in PANE_ACTIONS:
             return self.session is not None and isinstance(self.screen, MainScreen)
         if action in EDIT_ACTIONS:
             return self.session is not None and isinstance(self.screen, MainScreen | RecordScreen)
         return True
 
-    def _typing(self) -> bool:
-        return isinstance(self.focused, Input | TextArea)
-
     def action_pane(self, number: int) -> None:
-        if self._typing():
-            return
+        # typed in a field, 1-4 are characters and never get here; from the palette they commit the field first
+        self.commit_typing()
         while isinstance(self.screen, RecordScreen):
             self.screen.action_back()
         if isinstance(self.screen, MainScreen):
@@ -361,13 +555,18 @@ class TmtuiApp(App[int]):
 
     def open_record(self, kind: str, record_id: str) -> None:
         if self.session is not None:
+            self.commit_typing()
             self.push_screen(RecordScreen(self.session, kind, record_id))
 
     def action_delete_record(self) -> None:
         selected = self._selected()
-        if not selected or self.session is None:
+        if selected:
+            self.delete_record(selected[1])
+
+    def delete_record(self, record_id: str) -> None:
+        """Delete a record once the person says yes, offering to drop the references to it."""
+        if self.session is None:
             return
-        _, record_id = selected
         session = self.session
         record = session.model.find(record_id)
         references = session.references_to(record_id)
@@ -395,6 +594,7 @@ class TmtuiApp(App[int]):
 
     def new_mitigation_for(self, threat_id: str) -> None:
         if self.session is not None:
+            self.commit_typing()
             self.push_screen(RecordScreen(self.session, "mitigations", None, preset={"threats": [threat_id]}))
 
     def record_review(self) -> None:
@@ -407,11 +607,17 @@ class TmtuiApp(App[int]):
             self.push_screen(RecordScreen(self.session, "reviews", record_id))
 
     def action_undo(self) -> None:
-        if self.session is not None and not self._typing():
+        """In a field with typing, undo the typing; elsewhere, the last committed edit."""
+        editor = self.focused.parent if isinstance(self.focused, Input) else None
+        if isinstance(editor, InputEditor) and editor.undo_typing():
+            return
+        if self.session is not None:
+            self.commit_typing()
             self._report_history(self.session.undo(), "Undid", "Nothing to undo.")
 
     def action_redo(self) -> None:
-        if self.session is not None and not self._typing():
+        if self.session is not None:
+            self.commit_typing()
             self._report_history(self.session.redo(), "Redid", "Nothing to redo.")
 
     def _report_history(self, done: str | None, verb: str, nothing: str) -> None:
@@ -438,26 +644,132 @@ class TmtuiApp(App[int]):
             except OSError as error:
                 self.notify(f"Could not remember the theme: {error}", severity="warning")
 
-    async def action_quit(self) -> None:
-        if self._save_before_leaving("quit"):
-            self.exit(0)
+    # ---- leaving: quit, switch model, hang-up -----------------------------------------------------------------
 
-    def _save_before_leaving(self, leaving: str) -> bool:
-        """Commit the field being typed and write every edit now; False, with the reason shown, when it cannot."""
-        if isinstance(self.screen, RecordScreen):
-            self.screen.form.flush()
-        if self.session is None or not self.session.document.dirty:
-            return True
+    async def action_quit(self) -> None:
+        self.leave("quit", lambda: self.exit(0))
+
+    def leave(self, leaving: str, then: Callable[[], None]) -> None:
+        """Commit the field being typed, write every edit, then `then`. When the file cannot be written, offer to
+        save elsewhere, to drop the edits, or to stay: never a dead end."""
+        self.commit_typing()
+        session = self.session
+        if session is None or not session.dirty:
+            then()
+            return
+        had_edits = session.dirty
+        report = session.save()
+        if report.backup_problem:
+            self.notify(report.backup_problem, severity="warning")
+        if report.merges:
+            self._disk_stamp = self._stamp()
+            self.model_changed.publish(None)
+            self._merged(report.merges, had_edits)
+        if report.conflicts:
+            self.notify(f"Not {leaving} yet: answer the question about the change on disk, then {leaving} again.")
+            return
+        if report.error is None:
+            then()
+            return
+        self.update_title()
+        edits = _edits(session.unsaved_edits)
+
+        def decided(answer: str | None) -> None:
+            if answer == "elsewhere":
+                self.offer_save_as("Save your edits as:", then)
+            elif answer == "drop":
+                then()
+
+        self.push_screen(
+            ChoiceModal(
+                f"Your {edits} cannot be saved to {self.model_path}",
+                [
+                    ("elsewhere", "Save elsewhere", "s"),
+                    ("drop", f"{leaving.capitalize()}, drop my {edits}", "d"),
+                    ("stay", "Stay", "n"),
+                ],
+                detail=report.error,
+            ),
+            decided,
+        )
+
+    def switch_model(self, path: Path) -> None:
+        """Open another model in this window, once the current one is saved."""
+
+        def switch() -> None:
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.model_path = path
+            self._read_only_asked = False
+            self.open_model()
+
+        self.leave("switched", switch)
+
+    def _hang_up(self, signum: int) -> None:
+        """The terminal is gone (SIGHUP) or the system stops the app (SIGTERM): commit, save now, exit."""
         try:
-            self.session.document.save()
-        except ChangedOnDiskError:
-            self.merge_disk_change()
-            self.notify(f"Not {leaving} yet: the file changed on disk and was merged with your edits; try again.")
-            return False
-        except (DocumentError, OSError) as error:
-            self.notify(f"Not {leaving}: {self.model_path} could not be saved ({error})", severity="error", timeout=10)
-            return False
-        return True
+            self.commit_typing()
+            if self.session is not None and self.session.dirty:
+                self.session.save()
+        finally:
+            # the terminal may be gone, so a clean exit may never finish: the file is saved, leave in any case
+            threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,)).start()
+            self.exit(128 + signum)
+
+    def _install_hang_up(self) -> None:
+        if self.is_headless or threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(signum, self._hang_up, signum)
+
+    def on_resize(self) -> None:
+        self.commit_typing()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Apply a burst of keys in order, each after the one before has done all it does.
+
+        Textual hands a key to the widget focused when the app reads it. When an earlier key of a burst opens or
+        closes a screen (enter on a list, escape in a form), that happens a few messages later, so the keys after
+        it went to the old screen, which ignored them, and came back to the app, which then ran the *new*
+        screen's bindings but dropped its characters: "enter, ctrl+u, text, enter" saved an empty title. So a key
+        that arrives while the one before is still being handled waits until the app has settled.
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if (split := _escape_then_key(event)) is not None:
+                for key in split:
+                    key.set_sender(self)
+                    await self.on_event(key)
+                return
+            if event in self._released_keys:
+                self._released_keys.discard(event)
+            elif self._key_pump is not None and not self._key_pump.done():
+                self._held_keys.append(event)
+                return
+            else:
+                self._key_pump = asyncio.create_task(self._release_held_keys())
+        await super().on_event(event)
+
+    async def _release_held_keys(self) -> None:
+        while True:
+            await self._settled()
+            if not self._held_keys:
+                return
+            held = self._held_keys.popleft()
+            key = events.Key(held.key, held.character)
+            key.set_sender(self)
+            self._released_keys.add(key)
+            self.post_message(key)
+
+    async def _settled(self) -> None:
+        """Wait, within a bound, until no widget has a message waiting: the last key's effects are done."""
+        quiet = 0
+        for _ in range(KEY_SETTLE_STEPS):
+            await asyncio.sleep(0)
+            nodes = [self, *(node for screen in self.screen_stack for node in screen.walk_children(with_self=True))]
+            quiet = quiet + 1 if not any(node.message_queue_size for node in nodes) else 0
+            if quiet >= 2:  # twice in a row: a handler that was running has posted what it posts
+                return
 
     # ---- $EDITOR ---------------------------------------------------------------------------------------------
 
@@ -491,31 +803,32 @@ class TmtuiApp(App[int]):
         yield from super().get_system_commands(screen)
         for action in KEYMAP:
             if action.scope == "app" and action.id not in ("palette", "quit"):
-                yield SystemCommand(
-                    action.description, f"Key: {action.key or 'palette only'}", partial(self.run_action, action.action)
-                )
-        if self.session is None:
-            return
-        for record_type in RECORD_TYPES:
-            yield SystemCommand(
-                f"New {record_type.SINGULAR}",
-                f"Add a {record_type.SINGULAR}",
-                partial(self.new_record_of, record_type.KIND),
-            )
-        yield SystemCommand("Record a review", "Keep today's figures in the review log", self.record_review)
-        for path in recent_models():
-            if path != self.model_path.resolve():
-                yield SystemCommand(f"Open recent: {path}", "Switch to this model", partial(self.switch_model, path))
-        for record in self.session.model.all_records():
-            yield SystemCommand(
-                _clip(f"Open {record.id} {record.label}", 64),
-                f"Edit this {record.SINGULAR}",
-                partial(self.open_record, record.KIND, record.id),
-            )
+                key = key_label(action) if action.key else "palette only"
+                yield SystemCommand(action.description, f"Key: {key}", partial(self.run_action, action.action))
 
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# tmtui binds no alt keys, so ESC and a key read together (tmux send-keys, a fast typist, a slow link) are
+# escape followed by that key. Textual reads ESC and a digit as a macOS Option character ("\x1b3" is "£"), which
+# would type "£" into a field instead of leaving it for pane 3: those sequences are read as alt+digit instead.
+for _digit in "0123456789":
+    ANSI_SEQUENCES_KEYS.pop(f"\x1b{_digit}", None)
+
+
+def _escape_then_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
+    """`alt+x` as the escape key followed by `x`; None for any other key."""
+    if not key.key.startswith("alt+") or key.character is None or len(key.character) != 1:
+        return None
+    character = key.character
+    name = character if character.isalnum() else _character_to_key(character)
+    return events.Key("escape", "\x1b"), events.Key(name, character)
+
+
+def _edits(count: int) -> str:
+    return f"{count} unsaved edit{'s' * (count != 1)}"
 
 
 def _shown(value: Any) -> str:

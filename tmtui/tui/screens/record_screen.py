@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Static
 from tmtui.model import RECORD_TYPE_BY_KIND
 from tmtui.session import Session
 from tmtui.tui.keymap import bindings
+from tmtui.tui.text import literal
 from tmtui.tui.widgets.record_form import form_for
 
 
@@ -30,14 +31,20 @@ class RecordScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.model_changed.subscribe(self, self._model_changed, immediate=True)
         self.refresh_from_model()
         self.form.focus_first()
+
+    def _model_changed(self, _: None) -> None:
+        self.refresh_from_model()
 
     @property
     def record_id(self) -> str | None:
         return self.form.record_id
 
     def refresh_from_model(self) -> None:
+        if not self.query("#record-title"):
+            return  # not composed yet: on_mount draws it
         singular = RECORD_TYPE_BY_KIND[self.kind].SINGULAR
         record = self.form.current()
         if self.record_id is None:
@@ -46,13 +53,14 @@ class RecordScreen(Screen):
             title = f"{self.record_id} no longer exists (undone or deleted); escape goes back"
         else:
             title = f"{singular.capitalize()} {record.id}  {record.label}"
-        self.query_one("#record-title", Static).update(title)
+        self.query_one("#record-title", Static).update(literal(title))
         self.form.refresh_from_model()
 
     def on_record_form_created(self) -> None:
         self.refresh_from_model()
 
     def action_back(self) -> None:
+        """Commit the field being typed, then go back to the list (the edit is in the model before the form goes)."""
         self.form.flush()
         self.app.pop_screen()
         if self.record_id:

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from tmtui.document.edit import SYSTEM
-from tmtui.model import RECORD_TYPE_BY_KIND, Record, System, Threat, field_specs, risk_from, spec_for
+from tmtui.document.edit import SYSTEM, DocumentError
+from tmtui.model import RECORD_TYPE_BY_KIND, FieldSpec, Record, System, Threat, field_specs, risk_from, spec_for
 from tmtui.model.sentence import threat_sentence
-from tmtui.session import Session
+from tmtui.session import FieldConflict, Session
 from tmtui.tui.keymap import bindings
+from tmtui.tui.messages import EditRefused, FieldCommitted, FieldConflicted, LeaveForm, NewMitigationFor
+from tmtui.tui.text import literal
 from tmtui.tui.widgets.fields import FieldEditor, editor_for
 from tmtui.tui.widgets.style import risk_text
 
 GRAMMAR = ("source", "prerequisites", "action", "impact")
+# A threat's mitigations are picked in its form, but each link is written where links live: the mitigation's `threats`.
+LINKED_MITIGATIONS = FieldSpec(
+    name="mitigations", key="mitigations", type="refs", label="Mitigations", refs=("mitigations",)
+)
 
 
 class RecordForm(VerticalScroll):
@@ -75,10 +81,24 @@ class RecordForm(VerticalScroll):
         self.refresh_from_model()
 
     def flush(self) -> None:
-        """Commit the field being typed in, before the form goes away."""
+        """Commit the field being typed in, and any commit still on its way, now: before the form goes away, the
+        file is saved or the app quits (a message would arrive too late)."""
         for editor in self.query(FieldEditor):
-            if editor.input.has_focus_within:
+            if editor.typing():
                 editor.flush()
+            self._apply(editor)
+
+    def on_key(self, event: events.Key) -> None:
+        # the system summary is a form inside a pane: escape commits it and gives the keys back to the pane
+        if event.key == "escape" and self.kind == SYSTEM:
+            event.stop()
+            self.flush()
+            self.post_message(LeaveForm())
+
+    def drafted(self) -> dict[str, Any]:
+        """The record as this form shows it, with what is typed: enough to add it again under its id."""
+        fields = {e.spec.key: e.typed() for e in self.query(FieldEditor)}
+        return {k: v for k, v in fields.items() if v not in (None, "", [])}
 
     def focus_first(self) -> None:
         editor = self.query(FieldEditor).first()
@@ -87,19 +107,36 @@ class RecordForm(VerticalScroll):
     @on(FieldEditor.Committed)
     def _committed(self, event: FieldEditor.Committed) -> None:
         event.stop()
-        value = event.value
-        if self.record_id is None and self.kind != SYSTEM:
-            if value in (None, "", []):
-                return
-            fields = {**self.preset, event.key: value}
-            self.record_id = self.app.create_record(self.kind, fields)
-            if self.record_id is not None:
+        self._apply(event.editor)
+
+    def _apply(self, editor: FieldEditor) -> None:
+        """Write a field's committed value through the session, then tell the app (or why it was refused)."""
+        pending = editor.take_pending()
+        if pending is None:
+            return
+        value, base = pending
+        key = editor.spec.key
+        adding = self.record_id is None and self.kind != SYSTEM
+        try:
+            if adding:
+                if value in (None, "", []):
+                    return
+                self.record_id = self.session.add_record(self.kind, {**self.preset, key: value})
                 self.post_message(self.Created(self.record_id))
-        else:
-            self.app.edit_field(self.record_id or SYSTEM, event.key, value)
+            else:
+                self.session.set_field(self.record_id or SYSTEM, key, value, base=base)
+        except FieldConflict as conflict:
+            self.post_message(FieldConflicted(conflict, self.kind, self.drafted()))
+            return
+        except DocumentError as error:
+            self.post_message(EditRefused(str(error), "Not added" if adding else "Not saved"))
+            return
+        self.post_message(FieldCommitted(self.record_id or SYSTEM, key))
 
     def refresh_from_model(self) -> None:
         """Show values changed elsewhere (undo, reload), the problems of each field, and the unknown keys."""
+        if not self.query("#extra-fields"):
+            return  # the model changed before the form was composed: its on_mount draws it
         model = self.session.model
         record = self.current()
         findings = self.session.findings_for(self.record_id) if (self.record_id or self.kind == SYSTEM) else []
@@ -108,9 +145,9 @@ class RecordForm(VerticalScroll):
                 editor.show(self.value_of(editor.spec.key), model)
             editor.show_problems([f for f in findings if f.field == editor.spec.key])
         extra = getattr(record, "extra", {}) if record is not None else {}
-        lines = [f"[b]{escape(k)}[/b] = {escape(repr(v))}" for k, v in extra.items()]
+        lines = [Text.assemble(literal(k, "bold"), " = ", literal(repr(v))) for k, v in extra.items()]
         self.query_one("#extra-fields", Static).update(
-            ("Other fields (kept as written, edit them in the file)\n" + "\n".join(lines)) if lines else ""
+            Text("\n").join([Text("Other fields (kept as written, edit them in the file)"), *lines]) if lines else ""
         )
         self.update_extras()
 
@@ -125,7 +162,7 @@ class ThreatForm(RecordForm):
 
     def action_mitigate(self) -> None:
         if self.record_id:
-            self.app.new_mitigation_for(self.record_id)
+            self.post_message(NewMitigationFor(self.record_id))
 
     def extras_after(self, key: str) -> list[Widget]:
         if key == "impact":
@@ -133,8 +170,45 @@ class ThreatForm(RecordForm):
         if key == "severity":
             return [Static("", id="risk", classes="risk-preview")]
         if key == "notes":
-            return [Static("", id="linked-mitigations", classes="linked")]
+            return [
+                Static("", id="linked-mitigations", classes="linked"),
+                editor_for(LINKED_MITIGATIONS, self.value_of(LINKED_MITIGATIONS.key), self.session.model),
+            ]
         return []
+
+    def value_of(self, key: str) -> Any:
+        if key == LINKED_MITIGATIONS.key:
+            model = self.session.model
+            return [m.id for m in model.mitigations_for(self.record_id)] if self.record_id else []
+        return super().value_of(key)
+
+    def drafted(self) -> dict[str, Any]:
+        drafted = super().drafted()
+        drafted.pop(LINKED_MITIGATIONS.key, None)
+        return drafted
+
+    def _apply(self, editor: FieldEditor) -> None:
+        if editor.spec is not LINKED_MITIGATIONS:
+            super()._apply(editor)
+            return
+        pending = editor.take_pending()
+        if pending is None or self.record_id is None:
+            return
+        linked = set(pending[0])
+        # one edit per mitigation whose link changed, through the same session path as every other field
+        for mitigation in self.session.model.mitigations:
+            wanted = mitigation.id in linked
+            if wanted == (self.record_id in mitigation.threats):
+                continue
+            threats = [t for t in mitigation.threats if t != self.record_id]
+            if wanted:
+                threats.append(self.record_id)
+            try:
+                self.session.set_field(mitigation.id, "threats", threats)
+            except DocumentError as error:
+                self.post_message(EditRefused(str(error)))
+                return
+            self.post_message(FieldCommitted(mitigation.id, "threats"))
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -156,20 +230,22 @@ class ThreatForm(RecordForm):
         draft = Threat(id="", **{key: self._typed(key) or "" for key in GRAMMAR})
         sentence = threat_sentence(draft)
         self.query_one("#sentence", Static).update(
-            escape(sentence) if sentence else "[dim]Fill in the action to see the threat as one sentence.[/dim]"
+            literal(sentence) if sentence else Text("Fill in the action to see the threat as one sentence.", "dim")
         )
         risk = risk_from(self._typed("likelihood"), self._typed("severity"))
         self.query_one("#risk", Static).update(risk_text(risk, prefix="Risk: "))
         mitigations = self.session.model.mitigations_for(self.record_id) if self.record_id else []
         lines = [
-            f"  {escape(m.id)} {escape(m.title)} [dim]({m.effective_status.replace('_', ' ')})[/dim]"
+            Text.assemble(
+                "  ", literal(f"{m.id} {m.title} "), literal(f"({m.effective_status.replace('_', ' ')})", "dim")
+            )
             for m in mitigations
         ]
-        self.query_one("#linked-mitigations", Static).update(
-            "Mitigations\n" + "\n".join(lines)
-            if lines
-            else "Mitigations\n  [dim]none yet — Ctrl+N adds one for this threat[/dim]"
-        )
+        if not lines:
+            lines = [Text("  none yet — pick one below, or Ctrl+N starts a new one", "dim")]
+        self.query_one("#linked-mitigations", Static).update(Text("\n").join([Text("Linked mitigations"), *lines]))
+        # a new threat has no id for a mitigation to name until its first field is written
+        self.query_one(f"#field-{LINKED_MITIGATIONS.key}", FieldEditor).input.disabled = self.record_id is None
 
 
 def form_for(session: Session, kind: str, record_id: str | None, preset: dict[str, Any] | None = None) -> RecordForm:
