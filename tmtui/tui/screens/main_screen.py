@@ -1,13 +1,14 @@
-"""The four panes as tabs titled with their questions, under a header and over a footer with the live keys."""
+"""The four panes as tabs, each headed by its question in full, under a header and over a footer with the live keys."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tmtui.session import Session
+from tmtui.tui.keymap import KEYMAP
 from tmtui.tui.widgets.building_pane import BuildingPane
 from tmtui.tui.widgets.mitigations_pane import MitigationsPane
 from tmtui.tui.widgets.pane import Pane
@@ -17,11 +18,13 @@ from tmtui.tui.widgets.threats_pane import ThreatsPane
 # Tab titles from longest to shortest; the longest set that fits the terminal's width is used.
 TAB_TITLES: tuple[tuple[str, str, str, str], ...] = (
     ("What are we building?", "What could go wrong?", "What are we going to do about it?", "How well did we do?"),
-    ("What are we building?", "What could go wrong?", "What will we do?", "How did we do?"),
+    ("What are we building?", "What could go wrong?", "What will we do?", "How well did we do?"),
     ("Building", "Threats", "Mitigations", "Review"),
     ("Build", "Threats", "Do", "Review"),
 )
 PANES = (BuildingPane, ThreatsPane, MitigationsPane, ReviewPane)
+# The manifesto's four questions, as the keys 1-4 describe them: each pane is headed by its own, whatever the width.
+QUESTIONS = tuple(next(k.description for k in KEYMAP if k.id == f"pane-{n}") for n in range(1, 5))
 
 
 def tab_titles_for(width: int) -> tuple[str, ...]:
@@ -42,10 +45,12 @@ class MainScreen(Screen):
         with TabbedContent(id="panes"):
             for number, (pane_class, title) in enumerate(zip(PANES, tab_titles_for(120), strict=True), start=1):
                 with TabPane(title, id=f"tab-{number}"):
+                    yield Static(QUESTIONS[number - 1], classes="pane-question")
                     yield pane_class(self.session, id=f"pane-{number}")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.model_changed.subscribe(self, lambda _: self.refresh_from_model(), immediate=True)
         self.refresh_from_model()
         self.active_pane.focus_main()
 

@@ -10,6 +10,7 @@ from textual.binding import BindingType
 from tmtui.model import compute_metrics
 from tmtui.model.sentence import threats_by_risk
 from tmtui.tui.keymap import bindings
+from tmtui.tui.messages import NewMitigationFor
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList, RecordTable
@@ -20,7 +21,7 @@ class UnmitigatedTable(RecordTable):
 
     def action_mitigate(self) -> None:
         if self.selected_id:
-            self.app.new_mitigation_for(self.selected_id)
+            self.post_message(NewMitigationFor(self.selected_id))
 
 
 class MitigationsPane(Pane):

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from tmtui.model import Finding, Model, Record
 from tmtui.tui.keymap import bindings
+from tmtui.tui.messages import DeleteRecord, OpenRecord
+from tmtui.tui.text import literal
+from tmtui.tui.widgets.list_filter import FilterInput, matches, record_text
 
-Cell = str | Text
+Cell = str | Text  # a str is model text, shown literally
+MIN_CAPPED = 12  # cells a fixed column may always take, however narrow the list
 
 
 @dataclass(frozen=True)
 class Column:
     title: str
-    value: Callable[[Record, Model], Cell]
+    value: Callable[[Any, Model], Cell]  # takes the record of the list's kind
     flexible: bool = False  # takes the width that is left (a title), cut with an ellipsis
 
 
@@ -45,15 +52,20 @@ class RecordTable(DataTable):
             self.move_cursor(row=self.row_ids.index(record_id), animate=False)
 
     def action_edit_record(self) -> None:
-        self.app.action_edit_record()
+        if self.selected_id is not None:
+            self.post_message(OpenRecord(self.kind, self.selected_id))
 
     def action_delete_record(self) -> None:
-        self.app.action_delete_record()
+        if self.selected_id is not None:
+            self.post_message(DeleteRecord(self.kind, self.selected_id))
+
+    def action_filter(self) -> None:
+        self.query_ancestor(RecordList).start_filter()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # a click, or enter where DataTable's own binding answers first
         event.stop()
-        self.app.action_edit_record()
+        self.action_edit_record()
 
 
 class RecordList(Vertical):
@@ -83,13 +95,58 @@ class RecordList(Vertical):
     def compose(self) -> ComposeResult:
         if self.heading:
             yield Static(self.heading, classes="list-title")
+        yield FilterInput(classes="list-filter")
         yield self.table_class(self.kind, id=f"{self.id}-table" if self.id else None)
-        yield Static(self.empty_hint, classes="empty-hint")
+        yield Static(literal(self.empty_hint), classes="empty-hint")
 
     def set_hint(self, text: str) -> None:
         """What the list says when it is empty."""
         self.empty_hint = text
-        self.query_one(".empty-hint", Static).update(text)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        hint = self.empty_hint
+        if self.query_text and self._records:
+            hint = f"Nothing matches “{self.query_text}” — escape ends the filter."
+        self.query_one(".empty-hint", Static).update(literal(hint))
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one(FilterInput).value.strip()
+
+    def start_filter(self) -> None:
+        """`/`: show the filter line and type into it; the list narrows as you type."""
+        self.add_class("filtering")
+        self.query_one(FilterInput).focus()
+
+    @on(Input.Changed, ".list-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._model is not None:
+            self._render_rows()
+
+    @on(Input.Submitted, ".list-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self.query_text:
+            self.end_filter()
+        self.table.focus()
+
+    @on(FilterInput.Ended)
+    def _filter_ended(self, event: FilterInput.Ended) -> None:
+        event.stop()
+        self.end_filter()
+        self.table.focus()
+
+    def end_filter(self) -> None:
+        """Every record again, the cursor kept on the one it was on."""
+        self.remove_class("filtering")
+        filter_input = self.query_one(FilterInput)
+        if filter_input.value:
+            with filter_input.prevent(Input.Changed):
+                filter_input.value = ""
+        if self._model is not None:
+            self._render_rows()
 
     @property
     def table(self) -> RecordTable:
@@ -113,30 +170,35 @@ class RecordList(Vertical):
         table = self.table
         model = self._model
         assert model is not None
+        query = self.query_text
+        shown = [r for r in self._records if matches(record_text(r), query)] if query else self._records
         selected = table.selected_id
         table.clear(columns=True)
         table.add_column(" ", key="mark", width=1)
-        rows = [[column.value(record, model) for column in self.columns] for record in self._records]
-        fixed = sum(
-            max([len(c.title), *(_width(row[i]) for row in rows)]) + 2
-            for i, c in enumerate(self.columns)
-            if not c.flexible
-        )
+        rows = [[_as_text(column.value(record, model)) for column in self.columns] for record in shown]
+        # Every width is given, never left to the table: a table filled while a form covered it measured its
+        # columns by their titles alone ("cri" for critical). A fixed column holding model text (a boundary's
+        # name, an owner) gets at most a quarter of the width, so it never pushes the others out of sight.
+        most = max(MIN_CAPPED, (self.size.width or 80) // 4)
+        widths = [
+            max([cell_len(c.title), *(min(row[i].cell_len, most) for row in rows)]) for i, c in enumerate(self.columns)
+        ]
+        fixed = sum(width + 2 for width, c in zip(widths, self.columns, strict=True) if not c.flexible)
         # what is left inside the border after the mark column, the cell padding and a scrollbar if rows overflow
         inner = self.size.width - 2
         scrollbar = 2 if len(rows) > self.size.height - 4 else 0
         room = max(12, inner - fixed - 5 - scrollbar) if self.size.width else 40
-        for column in self.columns:
-            table.add_column(column.title, key=column.title, width=room if column.flexible else None)
-        for record, row in zip(self._records, rows, strict=True):
-            cells = [
-                _cut(cell, room) if column.flexible else cell for column, cell in zip(self.columns, row, strict=True)
-            ]
+        widths = [room if c.flexible else width for c, width in zip(self.columns, widths, strict=True)]
+        for column, width in zip(self.columns, widths, strict=True):
+            table.add_column(column.title, key=column.title, width=width)
+        for record, row in zip(shown, rows, strict=True):
+            cells = [_cut(cell, width) for cell, width in zip(row, widths, strict=True)]
             table.add_row(self._mark(record.id), *cells)
-        table.row_ids = [record.id for record in self._records]
+        table.row_ids = [record.id for record in shown]
         if selected is not None:
             table.select(selected)
-        self.set_class(not self._records, "empty")
+        self.set_class(not shown, "empty")
+        self._show_hint()
 
     def _mark(self, record_id: str) -> Text:
         if not record_id:
@@ -152,12 +214,15 @@ class RecordList(Vertical):
         self.table.select(record_id)
 
 
-def _width(cell: Cell) -> int:
-    return cell.cell_len if isinstance(cell, Text) else len(cell)
+def _as_text(cell: Cell) -> Text:
+    """A cell as text to show: model text is never read as markup, and its control characters are made visible."""
+    return cell if isinstance(cell, Text) else literal(cell)
 
 
-def _cut(cell: Cell, width: int) -> Cell:
-    text = cell.plain if isinstance(cell, Text) else cell
-    if len(text) <= width:
+def _cut(cell: Text, width: int) -> Text:
+    """The cell clipped to `width` terminal cells with "…": a CJK character takes two."""
+    if cell.cell_len <= width:
         return cell
-    return text[: max(1, width - 1)] + "…"
+    text = cell.copy()
+    text.truncate(width, overflow="ellipsis")
+    return text

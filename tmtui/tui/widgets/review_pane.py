@@ -9,6 +9,8 @@ from textual.widgets import Static
 
 from tmtui.model import Metrics, MitigationStatus, Model, Risk, ThreatStatus, compute_metrics
 from tmtui.tui.keymap import bindings
+from tmtui.tui.messages import RecordReview
+from tmtui.tui.text import literal
 from tmtui.tui.widgets.bars import bar_chart, percent_bar
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
@@ -23,7 +25,7 @@ def trend(model: Model, metrics: Metrics) -> Text:
         return Text("No review recorded yet: press r after a session to keep today's figures.", style="dim")
     last = recorded[-1]
     now = metrics.snapshot()
-    out = Text(f"Since {last.id} ({last.label}): ", style="bold")
+    out = literal(f"Since {last.id} ({last.label}): ", style="bold")
     parts = []
     for key, label, better_when_lower in (
         ("threats", "threats", None),
@@ -69,7 +71,7 @@ class ReviewPane(Pane):
         return self.query_one("#reviews", RecordList)
 
     def action_record_review(self) -> None:
-        self.app.record_review()
+        self.post_message(RecordReview())
 
     def on_resize(self) -> None:
         if not self.stale:
@@ -117,14 +119,18 @@ class ReviewPane(Pane):
         )
         gaps = Text()
         gaps.append("Open threats without a mitigation: ", style="bold")
-        gaps.append(
-            ", ".join(metrics.threats_without_mitigation) or "none",
-            style="red" if metrics.threats_without_mitigation else "green",
+        gaps.append_text(
+            literal(
+                ", ".join(metrics.threats_without_mitigation) or "none",
+                style="red" if metrics.threats_without_mitigation else "green",
+            )
         )
         gaps.append("\nComponents no threat targets: ", style="bold")
-        gaps.append(
-            ", ".join(metrics.components_without_threats) or "none",
-            style="yellow" if metrics.components_without_threats else "green",
+        gaps.append_text(
+            literal(
+                ", ".join(metrics.components_without_threats) or "none",
+                style="yellow" if metrics.components_without_threats else "green",
+            )
         )
         self.query_one("#gaps", Static).update(gaps)
         self.query_one("#trend", Static).update(trend(model, metrics))
