@@ -320,19 +320,3 @@ async def test_the_palette_offers_each_kind_to_add_a_review_to_record_and_every_
         model_titles = [title for title, _, _ in ModelCommands(app.screen).commands()]
         for title in ("Add a threat", "Add a trust boundary", "Record a review", "Open T1 SQL injection in search"):
             assert title in model_titles
-
-
-async def test_a_recent_model_opens_from_the_palette(model_file: Path, tmp_path: Path) -> None:
-    other = tmp_path / "other.toml"
-    other.write_text('[system]\nname = "Other"\n')
-    async with make_app(other).run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-    app = make_app(model_file)
-    async with app.run_test(size=(100, 30)) as pilot:
-        open_other = next(
-            c for t, _, c in ModelCommands(app.screen).commands() if t == f"Open recent: {other.resolve()}"
-        )
-        open_other()
-        await settle(pilot)
-        assert app.session is not None and app.session.model.system.name == "Other"
-        assert isinstance(app.screen, MainScreen)
