@@ -85,7 +85,8 @@ async def test_escape_on_the_system_form_commits_the_field_and_leaves_it(comment
     assert tomllib.loads(commented_file.read_text())["system"]["name"] == "Shop" + TYPED
 
 
-async def test_a_new_record_whose_only_field_is_typed_is_added_on_escape(commented_file):
+@pytest.mark.parametrize("leave", [["escape", "ctrl+q"], ["ctrl+q"]], ids=["escape", "quit"])
+async def test_a_new_record_whose_only_field_is_typed_is_added_when_left(commented_file, leave):
     app = make_app(commented_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
@@ -93,9 +94,9 @@ async def test_a_new_record_whose_only_field_is_typed_is_added_on_escape(comment
         app.screen.active_pane.focus_main()
         await pilot.press("n")
         assert isinstance(app.screen, RecordScreen) and app.screen.kind == "assumptions"
-        await pilot.press(*"TLS ends at the edge", "escape")
+        await pilot.press(*"TLS ends at the edge", *leave)
         await settle(app, pilot)
-        assert isinstance(app.screen, MainScreen)
+        assert not app.is_running
     assumptions = tomllib.loads(commented_file.read_text())["assumptions"]
     assert assumptions[-1]["text"] == "TLS ends at the edge"
 
@@ -128,7 +129,7 @@ async def test_opening_the_editor_commits_the_field_first_even_when_the_editor_f
         notes.move_cursor(notes.document.end)
         await pilot.press(*"Line three.", "ctrl+e")
         await settle(app, pilot)
-    assert threat(commented_file, "T1")["notes"] == "Line one.\nLine two.Line three."
+        assert threat(commented_file, "T1")["notes"] == "Line one.\nLine two.Line three."
 
 
 async def test_a_resize_commits_the_field(commented_file):
