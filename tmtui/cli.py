@@ -373,7 +373,7 @@ def _extend(output: Path, imported: Imported) -> tuple[ImportSummary, bool, list
 def _write_new(output: Path, imported: Imported, header: str) -> tuple[ImportSummary, list[Finding]]:
     """Write a new model from the import in one pass, and read it back before it replaces anything."""
     from tmtui.document import Source, load_text
-    from tmtui.exchange.fresh import FreshModel
+    from tmtui.document.fresh import FreshModel
     from tmtui.exchange.merge import apply_import
 
     fresh = FreshModel()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tmtui.document.edit import Document
+from tmtui.document.fresh import FreshModel
 from tmtui.document.read import load_text
 from tmtui.document.source import decode
-from tmtui.exchange.fresh import FreshModel
 from tmtui.exchange.imported import Imported, ImportedRecord, parse_json
 from tmtui.exchange.merge import apply_import
 from tmtui.exchange.sarif import read_sarif

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tmtui.exchange.fresh import SYSTEM
+from tmtui.document.fresh import SYSTEM
 from tmtui.exchange.imported import Family, Imported, ImportedRecord
 from tmtui.model import RECORD_TYPE_BY_KIND, field_specs
 

@@ -1,4 +1,4 @@
-"""A new model built from an import, written as TOML text without a document.
+"""A new model built from an import, written as TOML text in one pass (the document layer writes all TOML).
 
 A new file has no comments or styles to keep, and building it value by value through tomlkit costs about a
 millisecond per record (a 10,000-threat import would take half a minute), so `merge.apply_import` fills this
