@@ -17,8 +17,8 @@ from tmtui.paths import bundled
 from tmtui.tui.app import TmtuiApp
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
-WIDE, NARROW = (110, 32), (80, 24)
-VIEWS = [
+SIZE = (110, 32)
+SHOTS = [
     ("1-what-are-we-building", ["1"]),
     ("1-system-map", ["1", "shift+tab", "end"]),
     ("2-what-could-go-wrong", ["2"]),
@@ -27,13 +27,11 @@ VIEWS = [
     ("4-how-well-did-we-do", ["4"]),
     ("export", ["x"]),
 ]
-# every view at the README's size, and again at 80x24, the smallest terminal the app is made for
-SHOTS = [(name, keys, WIDE) for name, keys in VIEWS] + [(f"{name}-80x24", keys, NARROW) for name, keys in VIEWS]
 
 
-async def shoot(name: str, keys: list[str], size: tuple[int, int]) -> None:
+async def shoot(name: str, keys: list[str]) -> None:
     app = TmtuiApp(Path("threatmodel.toml"), settings=Settings(), watch_interval=None)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*keys)
         await pilot.pause(0.3)
         app.save_screenshot(f"{name}.svg", str(OUT))
@@ -45,8 +43,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.chdir(folder)
         Path("threatmodel.toml").write_bytes(bundled("demo.toml"))
-        for name, keys, size in SHOTS:
-            asyncio.run(shoot(name, keys, size))
+        for name, keys in SHOTS:
+            asyncio.run(shoot(name, keys))
             print(f"screenshots/{name}.svg")
 
 
