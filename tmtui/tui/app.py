@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual import events, on, work
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
@@ -815,7 +815,7 @@ def _clip(text: str, width: int) -> str:
 # escape followed by that key. Textual reads ESC and a digit as a macOS Option character ("\x1b3" is "£"), which
 # would type "£" into a field instead of leaving it for pane 3: those sequences are read as alt+digit instead.
 for _digit in "0123456789":
-    ANSI_SEQUENCES_KEYS.pop(f"\x1b{_digit}", None)
+    cast("dict[str, object]", ANSI_SEQUENCES_KEYS).pop(f"\x1b{_digit}", None)
 
 
 def _escape_then_key(key: events.Key) -> tuple[events.Key, events.Key] | None:

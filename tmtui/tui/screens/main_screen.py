@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -14,6 +16,9 @@ from tmtui.tui.widgets.mitigations_pane import MitigationsPane
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.review_pane import ReviewPane
 from tmtui.tui.widgets.threats_pane import ThreatsPane
+
+if TYPE_CHECKING:
+    from tmtui.tui.app import TmtuiApp
 
 # Tab titles from longest to shortest; the longest set that fits the terminal's width is used.
 TAB_TITLES: tuple[tuple[str, str, str, str], ...] = (
@@ -50,7 +55,7 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.model_changed.subscribe(self, lambda _: self.refresh_from_model(), immediate=True)
+        cast("TmtuiApp", self.app).model_changed.subscribe(self, lambda _: self.refresh_from_model(), immediate=True)
         self.refresh_from_model()
         self.active_pane.focus_main()
 

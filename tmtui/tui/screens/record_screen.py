@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tmtui.model import RECORD_TYPE_BY_KIND
+from tmtui.model import RECORD_TYPE_BY_KIND, System
 from tmtui.session import Session
 from tmtui.tui.keymap import bindings
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.record_form import form_for
+
+if TYPE_CHECKING:
+    from tmtui.tui.app import TmtuiApp
 
 
 class RecordScreen(Screen):
@@ -31,7 +34,7 @@ class RecordScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.model_changed.subscribe(self, self._model_changed, immediate=True)
+        cast("TmtuiApp", self.app).model_changed.subscribe(self, self._model_changed, immediate=True)
         self.refresh_from_model()
         self.form.focus_first()
 
@@ -49,7 +52,7 @@ class RecordScreen(Screen):
         record = self.form.current()
         if self.record_id is None:
             title = f"New {singular} — it is added when you fill in its first field"
-        elif record is None:
+        elif record is None or isinstance(record, System):
             title = f"{self.record_id} no longer exists (undone or deleted); escape goes back"
         else:
             title = f"{singular.capitalize()} {record.id}  {record.label}"
@@ -64,4 +67,4 @@ class RecordScreen(Screen):
         self.form.flush()
         self.app.pop_screen()
         if self.record_id:
-            self.app.reveal(self.kind, self.record_id)
+            cast("TmtuiApp", self.app).reveal(self.kind, self.record_id)

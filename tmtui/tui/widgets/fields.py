@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import events, on
@@ -18,6 +18,9 @@ from tmtui.model.text import has_control, visible
 from tmtui.tui.keymap import bindings
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.list_filter import FilterInput, matches
+
+if TYPE_CHECKING:
+    from tmtui.tui.app import TmtuiApp
 
 
 class FieldEditor(Vertical):
@@ -177,7 +180,7 @@ class LongTextArea(TextArea):
     def action_open_editor(self) -> None:
         self.post_message(self.Left())  # what was typed is committed first, whatever the editor does
         # a call, not a message: the editor runs while the app is suspended and its text comes straight back here
-        edited = self.app.edit_in_editor(self.text)
+        edited = cast("TmtuiApp", self.app).edit_in_editor(self.text)
         if edited is not None:
             self.text = edited.rstrip("\n")
             self.post_message(self.Left())

@@ -139,7 +139,9 @@ class RecordForm(VerticalScroll):
             return  # the model changed before the form was composed: its on_mount draws it
         model = self.session.model
         record = self.current()
-        findings = self.session.findings_for(self.record_id) if (self.record_id or self.kind == SYSTEM) else []
+        findings = (
+            self.session.findings_for(self.record_id or SYSTEM) if (self.record_id or self.kind == SYSTEM) else []
+        )
         for editor in self.query(FieldEditor):
             if record is not None:
                 editor.show(self.value_of(editor.spec.key), model)
@@ -227,7 +229,8 @@ class ThreatForm(RecordForm):
     def update_extras(self) -> None:
         if not self.is_mounted:
             return
-        draft = Threat(id="", **{key: self._typed(key) or "" for key in GRAMMAR})
+        grammar: dict[str, Any] = {key: self._typed(key) or "" for key in GRAMMAR}
+        draft = Threat(id="", **grammar)
         sentence = threat_sentence(draft)
         self.query_one("#sentence", Static).update(
             literal(sentence) if sentence else Text("Fill in the action to see the threat as one sentence.", "dim")
