@@ -154,6 +154,8 @@ async def test_slash_filters_the_focused_list_by_id_title_or_any_text_and_escape
         await pilot.press("slash", *"red team")  # a word of T2's notes
         await settle(pilot)
         assert shown_ids(app, "threats") == ["T2"]
+        threats = app.screen.query_one("#threats", RecordList)
+        assert threats.table.region.width == threats.region.width  # the filter line takes a row, not columns
         await pilot.press(*["backspace"] * 8, *"t3")
         await settle(pilot)
         assert shown_ids(app, "threats") == ["T3"]
