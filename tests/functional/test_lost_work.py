@@ -187,10 +187,14 @@ async def test_keys_right_after_escape_reach_the_list(commented_file):
 async def test_the_model_changing_while_a_form_opens_does_not_crash(commented_file):
     app = make_app(commented_file)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(RecordScreen(app.session, "threats", "T1"))
-        app.model_changed.publish(None)  # before the form has composed
+        screen = RecordScreen(app.session, "threats", "T1")
+        app.push_screen(screen)
+        screen.refresh_from_model()  # as a change on disk would, before the form has composed
+        screen.form.refresh_from_model()
+        app.model_changed.publish(None)
         await settle(app, pilot)
-        assert isinstance(app.screen, RecordScreen)
+        assert app.screen is screen
+        assert "SQL injection" in str(screen.query_one("#record-title").render())
 
 
 # ---- a change on disk to the field being typed ------------------------------------------------------------------
