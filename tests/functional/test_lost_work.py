@@ -286,7 +286,7 @@ async def test_quitting_when_the_file_cannot_be_merged_can_drop_the_edits(commen
     app = make_app(commented_file, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await quit_with_a_file_that_no_longer_parses(app, pilot, commented_file)
-        assert "Quit, drop my 1 unsaved edit (d)" in [str(b.label) for b in app.screen.query("Button")]
+        assert "Quit, drop 1 edit (d)" in [str(b.label) for b in app.screen.query("Button")]
         await pilot.press("d")
         await settle(app, pilot)
         assert not app.is_running

@@ -63,6 +63,7 @@ BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind
 PANE_ACTIONS = {"pane", "new_record", "edit_record", "delete_record", "export"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
 KEY_SETTLE_STEPS = 200  # passes of the event loop a key of a burst waits at most for the one before
+LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
 HANG_UP_GRACE = 3.0  # seconds a hang-up or SIGTERM leaves for a clean exit once the edits are saved
 
 
@@ -685,7 +686,7 @@ class TmtuiApp(App[int]):
                 f"Your {edits} cannot be saved to {self.model_path}",
                 [
                     ("elsewhere", "Save elsewhere", "s"),
-                    ("drop", f"{leaving.capitalize()}, drop my {edits}", "d"),
+                    ("drop", f"{LEAVING_VERBS[leaving]}, drop {_edits(session.unsaved_edits, 'edit')}", "d"),
                     ("stay", "Stay", "n"),
                 ],
                 detail=report.error,
@@ -827,8 +828,8 @@ def _escape_then_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
     return events.Key("escape", "\x1b"), events.Key(name, character)
 
 
-def _edits(count: int) -> str:
-    return f"{count} unsaved edit{'s' * (count != 1)}"
+def _edits(count: int, noun: str = "unsaved edit") -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 def _shown(value: Any) -> str:
