@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
 from tmtui.model.enums import MitigationStatus, Risk, ThreatStatus
-from tmtui.model.records import Model
+from tmtui.model.records import Model, Review
 from tmtui.model.risk import risk_of
 
 _HIGH_RISKS = (Risk.HIGH, Risk.CRITICAL)
+# How much a threat weighs in the risk-weighted resolved percent. Unrated counts as medium: leaving a threat
+# unrated must not make it matter less.
+RISK_WEIGHT: dict[Risk, int] = {
+    Risk.UNRATED: 3,
+    Risk.NOTE: 1,
+    Risk.LOW: 2,
+    Risk.MEDIUM: 3,
+    Risk.HIGH: 4,
+    Risk.CRITICAL: 5,
+}
 
 
 @dataclass(frozen=True)
@@ -18,6 +29,8 @@ class Metrics:
     open: int
     open_high_risk: int  # open threats whose risk is high or critical
     mitigated_percent: int  # threats whose status is mitigated, of all threats, rounded
+    resolved_percent: int = 0  # threats no longer open (any decided status), of all threats, rounded
+    resolved_weighted_percent: int = 0  # the same, each threat weighted by its risk (RISK_WEIGHT)
     open_by_risk: dict[Risk, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
     by_risk: dict[Risk, int] = field(default_factory=dict)
@@ -36,23 +49,84 @@ class Metrics:
 
 
 def compute_metrics(model: Model) -> Metrics:
-    risks = {t.id: risk_of(t) for t in model.threats}
-    open_threats = [t for t in model.threats if t.effective_status == ThreatStatus.OPEN]
+    """The figures of a model; duplicate ids and unknown values are counted as they are, never a crash."""
+    # paired with their threats, not keyed by id: a model with a duplicate id still counts every threat
+    rated = [(t, risk_of(t)) for t in model.threats]
+    open_rated = [(t, risk) for t, risk in rated if t.effective_status == ThreatStatus.OPEN]
     mitigated = sum(1 for t in model.threats if t.effective_status == ThreatStatus.MITIGATED)
     addressed = {tid for m in model.mitigations if m.status != MitigationStatus.WONT_DO for tid in m.threats}
     targeted = {target for t in model.threats for target in t.targets}
-    open_by_risk = Counter(risks[t.id] for t in open_threats)
+    open_by_risk = Counter(risk for _, risk in open_rated)
+    all_risks = Counter(risk for _, risk in rated)
+    weight = sum(RISK_WEIGHT[risk] for _, risk in rated)
+    open_weight = sum(RISK_WEIGHT[risk] for _, risk in open_rated)
     return Metrics(
         threats=len(model.threats),
-        open=len(open_threats),
-        open_high_risk=sum(1 for t in open_threats if risks[t.id] in _HIGH_RISKS),
-        mitigated_percent=round(100 * mitigated / len(model.threats)) if model.threats else 0,
+        open=len(open_rated),
+        open_high_risk=sum(1 for _, risk in open_rated if risk in _HIGH_RISKS),
+        mitigated_percent=_percent(mitigated, len(model.threats)),
+        resolved_percent=_percent(len(model.threats) - len(open_rated), len(model.threats)),
+        resolved_weighted_percent=_percent(weight - open_weight, weight),
         open_by_risk={r: open_by_risk.get(r, 0) for r in reversed(Risk)},
         by_status={s.value: sum(1 for t in model.threats if t.effective_status == s) for s in ThreatStatus},
-        by_risk={r: sum(1 for v in risks.values() if v is r) for r in reversed(Risk)},
+        by_risk={r: all_risks.get(r, 0) for r in reversed(Risk)},
         mitigations_by_status={
             s.value: sum(1 for m in model.mitigations if m.effective_status == s) for s in MitigationStatus
         },
-        threats_without_mitigation=[t.id for t in open_threats if t.id not in addressed],
+        threats_without_mitigation=[t.id for t, _ in open_rated if t.id not in addressed],
         components_without_threats=[c.id for c in model.components if c.id not in targeted],
     )
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+# The figures a review keeps, and how each reads: (key, label, better when it goes down; None: neither).
+SNAPSHOT_FIGURES: tuple[tuple[str, str, bool | None], ...] = (
+    ("threats", "threats", None),
+    ("open", "open", True),
+    ("open_high_risk", "open at high risk or above", True),
+    ("mitigated_percent", "mitigated %", False),
+)
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    key: str
+    label: str
+    before: int | None  # None: the review did not keep this figure (or kept something that is not a number)
+    after: int
+    better_when_lower: bool | None
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before if self.before is not None else 0
+
+    @property
+    def verdict(self) -> str:
+        """ "better", "worse" or "" (no change, or a figure that is neither)."""
+        if not self.delta or self.better_when_lower is None:
+            return ""
+        return "better" if (self.delta < 0) == self.better_when_lower else "worse"
+
+
+def reviews_in_order(model: Model) -> list[Review]:
+    """Reviews that kept figures, oldest first: by date, then by their place in the file (undated ones first)."""
+    kept = [(index, r) for index, r in enumerate(model.reviews) if isinstance(r.metrics, dict) and r.metrics]
+    kept.sort(key=lambda pair: (pair[1].date or dt.date.min, pair[0]))
+    return [r for _, r in kept]
+
+
+def figure(value: object) -> int | None:
+    """A figure as a review kept it: an integer, or None for anything else a person may have written there."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def since_review(review: Review, metrics: Metrics) -> list[FigureChange]:
+    """Each figure as the review kept it against now."""
+    now = metrics.snapshot()
+    return [
+        FigureChange(key, label, figure(review.metrics.get(key)), now[key], lower)
+        for key, label, lower in SNAPSHOT_FIGURES
+    ]

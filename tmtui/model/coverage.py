@@ -1,0 +1,150 @@
+"""Coverage: which parts of the system someone has thought about, per element and STRIDE category (STRIDE per element).
+
+A category an element should be checked for (external entity: S R; process: all six; store: T R I D; flow: T I D)
+is *answered* when every threat on it in that category is decided, *open* while one of them is still open, and
+*not considered* while no threat (a ruled-out one with status `not_applicable` included) names it. Built from the
+model alone, and never fails on a model that `check` flags: dangling or duplicate ids and unknown values are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tmtui.model.enums import ComponentKind, Stride, ThreatStatus
+from tmtui.model.records import Component, Flow, Model, Threat
+
+ALL = tuple(Stride)
+# STRIDE per element (Microsoft SDL): the categories each kind of data-flow element is exposed to.
+EXPECTED: dict[str, tuple[Stride, ...]] = {
+    ComponentKind.EXTERNAL: (Stride.SPOOFING, Stride.REPUDIATION),
+    ComponentKind.PROCESS: ALL,
+    ComponentKind.STORE: (
+        Stride.TAMPERING,
+        Stride.REPUDIATION,
+        Stride.INFORMATION_DISCLOSURE,
+        Stride.DENIAL_OF_SERVICE,
+    ),
+    "flow": (Stride.TAMPERING, Stride.INFORMATION_DISCLOSURE, Stride.DENIAL_OF_SERVICE),
+}
+
+
+class CellState(StrEnum):
+    ANSWERED = "answered"  # threats in this category, none of them open
+    OPEN = "open"  # at least one threat in this category is open
+    NOT_CONSIDERED = "not_considered"  # expected, but no threat names it yet
+    NOT_EXPECTED = "not_expected"  # not expected for this kind of element, and no threat names it
+
+
+@dataclass(frozen=True)
+class Cell:
+    state: CellState
+    threats: tuple[str, ...] = ()  # ids of the threats on this element in this category
+
+    @property
+    def considered(self) -> bool:
+        return self.state in (CellState.ANSWERED, CellState.OPEN)
+
+
+@dataclass(frozen=True)
+class ElementCoverage:
+    """One row of the grid: a component or a flow, and its six STRIDE cells."""
+
+    record_id: str
+    kind: str  # the record kind: "components" or "flows"
+    element: str  # process, store, external (an unknown or missing kind counts as process) or flow
+    label: str
+    cells: dict[Stride, Cell]
+
+    @property
+    def expected(self) -> tuple[Stride, ...]:
+        return EXPECTED[self.element]
+
+    @property
+    def gaps(self) -> list[Stride]:
+        return [s for s in self.expected if self.cells[s].state is CellState.NOT_CONSIDERED]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    elements: tuple[ElementCoverage, ...] = ()
+    expected: int = 0  # expected (element, category) cells
+    answered: int = 0  # of the expected cells
+    open: int = 0  # of the expected cells
+    elements_without_threats: list[str] = field(default_factory=list)
+    assets_without_threats: list[str] = field(default_factory=list)
+    threats_with_grammar: int = 0
+    threats: int = 0
+
+    @property
+    def considered(self) -> int:
+        return self.answered + self.open
+
+    @property
+    def not_considered(self) -> int:
+        return self.expected - self.considered
+
+    @property
+    def percent(self) -> int:
+        """Expected cells with at least one threat, of all expected cells; 0 for a model with no elements."""
+        return round(100 * self.considered / self.expected) if self.expected else 0
+
+    def gaps(self) -> list[tuple[str, Stride]]:
+        """(element id, category) of each expected cell that no threat names yet, in grid order."""
+        return [(e.record_id, s) for e in self.elements for s in e.gaps]
+
+
+def element_kind(record: Component | Flow) -> str:
+    if isinstance(record, Flow):
+        return "flow"
+    return record.kind if record.kind in EXPECTED and record.kind != "flow" else ComponentKind.PROCESS
+
+
+def has_grammar(threat: Threat) -> bool:
+    """A complete threat grammar: source, action and impact are written (prerequisites may be left out)."""
+    return all(isinstance(v, str) and v.strip() for v in (threat.source, threat.action, threat.impact))
+
+
+_STRIDE_VALUES = {s.value for s in Stride}
+
+
+def _categories(threat: Threat) -> set[Stride]:
+    return {Stride(s) for s in threat.stride if s in _STRIDE_VALUES}
+
+
+def _cell(threats: list[Threat], expected: bool) -> Cell:
+    ids = tuple(t.id for t in threats)
+    if any(t.effective_status == ThreatStatus.OPEN for t in threats):
+        return Cell(CellState.OPEN, ids)
+    if threats:
+        return Cell(CellState.ANSWERED, ids)
+    return Cell(CellState.NOT_CONSIDERED if expected else CellState.NOT_EXPECTED)
+
+
+def compute_coverage(model: Model) -> Coverage:
+    by_target: dict[str, list[Threat]] = {}
+    for threat in model.threats:
+        for target in dict.fromkeys(threat.targets):  # a target named twice counts once
+            if target:
+                by_target.setdefault(target, []).append(threat)
+    rows = []
+    for record in [*model.components, *model.flows]:
+        kind = element_kind(record)
+        on_element = by_target.get(record.id, []) if record.id else []
+        cells = {
+            stride: _cell([t for t in on_element if stride in _categories(t)], stride in EXPECTED[kind])
+            for stride in ALL
+        }
+        rows.append(ElementCoverage(record.id, record.KIND, kind, record.label, cells))
+    expected = [row.cells[s] for row in rows for s in row.expected]
+    mentioned = {asset for t in model.threats for asset in t.assets}
+    return Coverage(
+        elements=tuple(rows),
+        expected=len(expected),
+        answered=sum(1 for c in expected if c.state is CellState.ANSWERED),
+        open=sum(1 for c in expected if c.state is CellState.OPEN),
+        elements_without_threats=[r.record_id for r in rows if not (r.record_id and by_target.get(r.record_id))],
+        assets_without_threats=[a.id for a in model.assets if a.id not in mentioned],
+        threats_with_grammar=sum(1 for t in model.threats if has_grammar(t)),
+        threats=len(model.threats),
+    )
