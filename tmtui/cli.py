@@ -6,13 +6,14 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tmtui import __version__
-from tmtui.document import UnreadableError, read_model
+from tmtui.document import UnreadableError, read_model, read_model_bytes
 from tmtui.document.read import Loaded
 from tmtui.document.save import write_atomically
 from tmtui.document.source import not_regular, read_regular
@@ -24,8 +25,9 @@ from tmtui.starter import starter_text
 if TYPE_CHECKING:
     from tmtui.exchange.imported import Imported
     from tmtui.exchange.merge import ImportSummary
+    from tmtui.model.diff import ModelDiff, RecordChange
 
-COMMANDS = ("new", "check", "export", "import", "diff", "restore", "demo")
+COMMANDS = ("new", "check", "export", "import", "diff", "stats", "restore", "demo")
 INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
 MESSAGE_SHOWN = 1000  # characters of an error message, which may quote a value from the file
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -100,9 +102,24 @@ def _parser() -> argparse.ArgumentParser:
         help="the model to write, or to extend if it exists (default: %(default)s)",
     )
 
-    diff = commands.add_parser("diff", help="what changed between two versions of a model")
-    diff.add_argument("old", type=Path, metavar="OLD")
-    diff.add_argument("new", type=Path, metavar="NEW")
+    diff = commands.add_parser(
+        "diff",
+        help="what changed between two versions of a model",
+        usage="tmtui diff OLD NEW [--format FORMAT]\n       tmtui diff [PATH] --since GITREV [--format FORMAT]",
+        description=(
+            "Records added, removed and changed (old → new), risk that moved, and the figures before → after; "
+            "records are matched by id, so moving or reformatting one, or editing comments, is no change. With "
+            "--since, the old version is PATH as it was at GITREV in its git repository (a model that did not "
+            "exist there is compared with an empty one)."
+        ),
+    )
+    diff.add_argument("paths", type=Path, nargs="*", metavar="PATH", help="OLD NEW; or, with --since, the model")
+    diff.add_argument("--since", metavar="GITREV", help="compare with the model as it was at this git revision")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    stats = commands.add_parser("stats", help="the figures of pane 4: risk, progress, coverage, last review")
+    stats.add_argument("path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
 
     restore = commands.add_parser(
         "restore",
@@ -170,7 +187,9 @@ def _run(options: argparse.Namespace) -> int:
     if options.command == "import":
         return cmd_import(options.file, options.source, options.output)
     if options.command == "diff":
-        return cmd_diff(options.old, options.new)
+        return cmd_diff(options.paths, options.since, options.format)
+    if options.command == "stats":
+        return cmd_stats(options.path, options.format)
     if options.command == "restore":
         return cmd_restore(options.path, options.number)
     if options.command == "demo":
@@ -259,7 +278,10 @@ def cmd_check(path: Path, fail_on: Risk | None, strict: bool) -> int:
     if fail_on is not None and loaded.model is not None:
         hits = [t for t in loaded.model.threats if t.effective_status == "open" and risk_of(t).rank >= fail_on.rank]
         for threat in hits:
-            _say(f"{path}: error: {threat.id}: open threat with {risk_of(threat)} risk (--fail-on {fail_on})")
+            _say(
+                f"{path}: error: {threat.id}: open threat with {risk_of(threat)} risk (--fail-on {fail_on}): "
+                f"{_one_line(threat.title)}"
+            )
     errors, warnings = len(loaded.errors), len(loaded.warnings)
     summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     if fail_on is not None:
@@ -401,6 +423,10 @@ def _comment_text(text: str) -> str:
 # ---- diff --------------------------------------------------------------------------------------------------
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def _shown(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
@@ -410,11 +436,86 @@ def _shown(value: object) -> str:
     return json.dumps(text[:60] + "…" if len(text) > 60 else text, ensure_ascii=False)
 
 
-def cmd_diff(old: Path, new: Path) -> int:
-    """Records added, removed and changed between two versions (say, `git show HEAD~1:threatmodel.toml`)."""
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise CommandError("git was not found on PATH; --since needs it") from None
+
+
+def model_at_revision(path: Path, revision: str) -> tuple[Model, bool]:
+    """The model at `path` as it was at a git revision (read with `git show`), and whether it existed there.
+
+    Works from anywhere inside the repository: the path is made relative to its root from the file's own folder.
+    A model that did not exist at the revision is an empty model, so the pull request that adds one still gets a
+    summary. Not a repository, an unknown revision, or an old version that does not parse: CommandError.
+    """
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise CommandError(f"{path.parent}: no such folder")
+    if revision.startswith("-"):
+        raise CommandError(f"--since {revision}: a revision cannot start with '-'")
+    prefix = _git(folder, "rev-parse", "--show-prefix")
+    if prefix.returncode != 0:
+        raise CommandError(f"{path}: not inside a git repository, so --since has nothing to compare with")
+    commit = _git(folder, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if commit.returncode != 0:
+        raise CommandError(f"--since {revision}: no such revision in this repository (a branch, tag or commit)")
+    name = os.fsdecode(prefix.stdout).strip() + path.name
+    spec = f"{os.fsdecode(commit.stdout).strip()}:{name}"
+    if _git(folder, "cat-file", "-t", spec).stdout.strip() != b"blob":
+        return Model(), False
+    shown = _git(folder, "show", spec)
+    if shown.returncode != 0:
+        message = _one_line(shown.stderr.decode("utf-8", "replace"))
+        raise CommandError(f"{name} at {revision}: git show failed: {message}")
+    where = f"{name} at {revision}"
+    try:
+        loaded = read_model_bytes(shown.stdout, where)
+    except UnreadableError as error:
+        raise CommandError(str(error)) from None
+    if loaded.model is None:
+        finding = loaded.findings[0]
+        raise CommandError(f"{where}:{finding.line}:{finding.column}: {finding.message}")
+    return loaded.model, True
+
+
+def cmd_diff(paths: Sequence[Path], since: str | None, fmt: str) -> int:
+    """Records added, removed and changed between two versions, as text, Markdown (for a pull request) or JSON."""
     from tmtui.model.diff import diff_models
 
-    result = diff_models(_parsed(old)[1], _parsed(new)[1])
+    if since is not None:
+        if len(paths) > 1:
+            raise CommandError("diff --since takes one model (PATH), not two")
+        path = paths[0] if paths else Path(DEFAULT_MODEL)
+        new = _parsed(path)[1]
+        old, existed = model_at_revision(path, since)
+        if not existed:
+            _error(f"{path}: not in {since}; compared with an empty model")
+        old_name, new_name = f"{path} at {since}", str(path)
+    elif len(paths) == 2:
+        old, new = _parsed(paths[0])[1], _parsed(paths[1])[1]
+        old_name, new_name = str(paths[0]), str(paths[1])
+    else:
+        raise CommandError("diff needs OLD and NEW, or [PATH] --since GITREV (see: tmtui diff --help)")
+    result = diff_models(old, new)
+    if fmt == "json":
+        from tmtui.exchange.escape import json_safe
+
+        data = {"old": old_name, "new": new_name, **diff_data(result)}
+        sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
+    elif fmt == "markdown":
+        from tmtui.exchange.markdown import diff_markdown
+
+        sys.stdout.write(_printable(diff_markdown(result, old_name, new_name), sys.stdout))
+    else:
+        _print_diff(result)
+    counts = f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed"
+    _error("No changes." if result.empty else counts)
+    return EXIT_OK
+
+
+def _print_diff(result: ModelDiff) -> None:
     for change in result.added:
         _say(f"+ {change.record_id} {change.label}  (new {change.kind})")
     for change in result.removed:
@@ -426,9 +527,137 @@ def cmd_diff(old: Path, new: Path) -> int:
     for move in result.risk_moved:
         direction = "up" if move.new.rank > move.old.rank else "down"
         _say(f"! {move.record_id} {move.label}: risk {move.old} → {move.new} ({direction})")
-    counts = f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed"
-    _error("No changes." if result.empty else counts)
+    moved = [f"{f.label} {f.before} → {f.after}" for f in result.figures if f.delta]
+    if moved:
+        _say("= " + " · ".join(moved))
+
+
+def diff_data(result: ModelDiff) -> dict[str, object]:
+    """A diff as plain data, for `diff --format json`; the keys are documented in the README."""
+
+    def record(change: RecordChange) -> dict[str, object]:
+        return {"kind": change.kind, "id": change.record_id, "label": change.label}
+
+    return {
+        "added": [record(c) for c in result.added],
+        "removed": [record(c) for c in result.removed],
+        "changed": [
+            {**record(c), "fields": [{"key": f.key, "old": f.old, "new": f.new} for f in c.changes]}
+            for c in result.changed
+        ],
+        "risk_moved": [
+            {"id": m.record_id, "label": m.label, "old": m.old.value, "new": m.new.value} for m in result.risk_moved
+        ],
+        "figures": {f.key: {"before": f.before, "after": f.after} for f in result.figures},
+    }
+
+
+# ---- stats -------------------------------------------------------------------------------------------------
+
+
+def stats_data(model: Model) -> dict[str, object]:
+    """The figures of pane 4 as plain data, for `stats --format json`; the keys are documented in the README."""
+    from tmtui.model.coverage import compute_coverage
+    from tmtui.model.metrics import compute_metrics, reviews_in_order, since_review
+
+    metrics = compute_metrics(model)
+    coverage = compute_coverage(model)
+    reviews = reviews_in_order(model)
+    last = reviews[-1] if reviews else None
+    return {
+        "threats": metrics.threats,
+        "open": metrics.open,
+        "open_high_risk": metrics.open_high_risk,
+        "by_risk": {risk.value: count for risk, count in metrics.by_risk.items()},
+        "open_by_risk": {risk.value: count for risk, count in metrics.open_by_risk.items()},
+        "by_status": metrics.by_status,
+        "mitigated_percent": metrics.mitigated_percent,
+        "resolved_percent": metrics.resolved_percent,
+        "resolved_weighted_percent": metrics.resolved_weighted_percent,
+        "threats_without_mitigation": metrics.threats_without_mitigation,
+        "mitigations": len(model.mitigations),
+        "mitigations_by_status": metrics.mitigations_by_status,
+        "coverage": {
+            "percent": coverage.percent,
+            "expected": coverage.expected,
+            "answered": coverage.answered,
+            "open": coverage.open,
+            "not_considered": coverage.not_considered,
+            "gaps": [{"id": element, "stride": stride.value} for element, stride in coverage.gaps()],
+            "elements_without_threats": coverage.elements_without_threats,
+            "assets_without_threats": coverage.assets_without_threats,
+            "threats_with_grammar": coverage.threats_with_grammar,
+            "elements": [
+                {
+                    "id": e.record_id,
+                    "kind": e.element,
+                    "label": e.label,
+                    "cells": {stride.value: cell.state.value for stride, cell in e.cells.items()},
+                }
+                for e in coverage.elements
+            ],
+        },
+        "last_review": None
+        if last is None
+        else {"id": last.id, "date": last.date.isoformat() if last.date else None, "metrics": last.metrics},
+        "since_last_review": None
+        if last is None
+        else {f.key: {"before": f.before, "after": f.after} for f in since_review(last, metrics)},
+    }
+
+
+def cmd_stats(path: Path, fmt: str) -> int:
+    loaded, model = _parsed(path)
+    data = stats_data(model)
+    if fmt == "json":
+        from tmtui.exchange.escape import json_safe
+
+        sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
+    else:
+        _print_stats(model)
+    if loaded.errors:
+        count = len(loaded.errors)
+        _error(f"{path}: {count} problem{'s' * (count != 1)} in the model; see: tmtui check {path}")
     return EXIT_OK
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if count) or "none"
+
+
+def _print_stats(model: Model) -> None:
+    from tmtui.model.coverage import compute_coverage
+    from tmtui.model.metrics import compute_metrics, reviews_in_order, since_review
+
+    metrics = compute_metrics(model)
+    coverage = compute_coverage(model)
+    _say(f"Threats       {metrics.threats}: {_counts(metrics.by_status)}")
+    _say(f"Risk          {_counts({r.value: n for r, n in metrics.by_risk.items()})}")
+    _say(f"Open          {metrics.open}, {metrics.open_high_risk} of them at high risk or above")
+    _say(
+        f"Resolved      {metrics.resolved_percent}% (weighted by risk {metrics.resolved_weighted_percent}%); "
+        f"mitigated {metrics.mitigated_percent}%"
+    )
+    _say(f"No mitigation {', '.join(metrics.threats_without_mitigation) or 'none'} (open threats)")
+    _say(f"Mitigations   {len(model.mitigations)}: {_counts(metrics.mitigations_by_status)}")
+    _say(
+        f"Coverage      {coverage.percent}% of {coverage.expected} element × STRIDE checks considered "
+        f"({coverage.answered} answered, {coverage.open} open, {coverage.not_considered} not yet)"
+    )
+    _say(f"  no threat on:      {', '.join(coverage.elements_without_threats) or 'none'}")
+    _say(f"  assets unnamed:    {', '.join(coverage.assets_without_threats) or 'none'}")
+    _say(f"  complete grammar:  {coverage.threats_with_grammar} of {coverage.threats} threats")
+    reviews = reviews_in_order(model)
+    if not reviews:
+        _say("Last review   none recorded (press r in pane 4 after a session)")
+        return
+    last = reviews[-1]
+    _say(f"Last review   {last.id} {last.label}")
+    changes = [
+        f"{f.label} {'?' if f.before is None else f.before} → {f.after}" + (f" ({f.delta:+d})" if f.delta else "")
+        for f in since_review(last, metrics)
+    ]
+    _say(f"Since then    {' · '.join(changes)}")
 
 
 # ---- restore -----------------------------------------------------------------------------------------------

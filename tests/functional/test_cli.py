@@ -127,6 +127,21 @@ def test_fail_on_fails_for_open_threats_at_or_above_the_risk(tmp_path, capsys):
     assert run(capsys, "check", str(path), "--fail-on", "critical")[0] == 0
 
 
+def test_fail_on_names_each_open_threat_that_fails_with_its_title_shown_safely(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        '[[threats]]\nid = "T1"\ntitle = "Replay \\u001b[2J of a charge"\nlikelihood = "high"\nseverity = "high"\n\n'
+        '[[threats]]\nid = "T2"\ntitle = "Card dump"\nlikelihood = "high"\nseverity = "medium"\n',
+    )
+    code, out, err = run(capsys, "check", str(path), "--fail-on", "high")
+    assert code == 1
+    assert [line for line in out.splitlines() if ": error: " in line] == [
+        f"{path}: error: T1: open threat with critical risk (--fail-on high): Replay \u241b[2J of a charge",
+        f"{path}: error: T2: open threat with high risk (--fail-on high): Card dump",
+    ]
+    assert "2 open threats at high risk or above" in err
+
+
 def test_fail_on_refuses_an_unknown_risk(commented_file, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["check", str(commented_file), "--fail-on", "severe"])
@@ -164,7 +179,7 @@ def test_export_of_a_broken_file_is_one_line_and_writes_nothing(tmp_path, capsys
 # ---- start-up ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["check", "export"])
+@pytest.mark.parametrize("command", ["check", "export", "stats"])
 def test_commands_that_do_not_open_the_app_import_neither_textual_nor_tomlkit(commented_file, command):
     probe = (
         "import sys\n"
@@ -361,3 +376,47 @@ def test_restore_refuses_a_typed_answer_that_is_not_a_number(tmp_path, capsys, m
     code, _, err = run(capsys, "restore", str(path))
     assert code == 2 and "not a number" in err and "\x1b" not in err
     assert path.read_bytes() == before
+
+
+# ---- stats -------------------------------------------------------------------------------------------------
+
+
+def test_stats_prints_the_figures_of_pane_four(commented_file, capsys):
+    code, out, err = run(capsys, "stats", str(commented_file))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Threats       3: 3 open"
+    assert "Open          3, 1 of them at high risk or above" in lines
+    assert "Coverage      10% of 10 element × STRIDE checks considered (0 answered, 1 open, 9 not yet)" in lines
+    assert "Last review   R1 2026-01-02" in lines
+    assert lines[-1].startswith("Since then    threats 3 → 3 · open 3 → 3 · open at high risk or above ? → 1")
+
+
+def test_stats_as_json_for_scripts(commented_file, capsys):
+    import json
+
+    code, out, _ = run(capsys, "stats", str(commented_file), "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["threats"], data["open"], data["mitigated_percent"]) == (3, 3, 0)
+    assert data["by_risk"]["critical"] == 1 and data["by_status"]["open"] == 3
+    assert data["coverage"]["percent"] == 10 and data["coverage"]["elements_without_threats"] == []
+    assert data["last_review"]["id"] == "R1"
+
+
+def test_stats_defaults_to_the_model_here_and_shows_model_text_safely(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, '[[components]]\nid = "C\\u001b]52;c;x\\u0007"\nname = "x"\nboundary = "B9"\n', "threatmodel.toml")
+    code, out, err = run(capsys, "stats")
+    assert code == 0 and "\x1b" not in out and "C\u241b]52;c;x\u2407" in out
+    assert "1 problem in the model" in err  # a dangling boundary: stats says so, and still counts
+    code, out, _ = run(capsys, "stats", "--format", "json")
+    assert code == 0 and "\x1b" not in out and "\\u001b" in out
+
+
+def test_stats_of_a_missing_or_broken_model_is_one_line(tmp_path, capsys):
+    code, out, err = run(capsys, "stats", str(tmp_path / "nope.toml"))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    path = write(tmp_path, "[system\n")
+    code, out, err = run(capsys, "stats", str(path))
+    assert code == 2 and out == "" and f"{path}:1:" in err

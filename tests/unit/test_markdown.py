@@ -236,3 +236,56 @@ def test_review_metrics_are_escaped_like_every_other_value():
     assert "<script" not in html and "<img" not in html and "javascript:" not in html.replace("javascript:alert", "")
     assert "href" not in html
     assert html.count("<td>") == html.count("<th>")  # the pipes inside the values did not add cells
+
+
+def test_the_report_has_the_coverage_grid_readable_without_colour(commented_text):
+    report = to_markdown(model_of(commented_text))
+    section = report[report.index("### Coverage") :]
+    assert "10% of 10 expected element × STRIDE checks considered" in section
+    assert "| Element | Kind | S | T | R | I | D | E |" in section
+    assert "| C1 Web | process | ? | ! | ? | ? | ? | ? |" in section
+    assert "| C2 DB | store | · | ? | ? | ? | ? | · |" in section
+    assert "✓ answered · ! open threat · ? not yet considered" in section
+    assert "- **Assets no threat names:** A1, A2" in section
+
+
+def test_coverage_grid_rows_are_escaped_like_every_other_value():
+    model = model_of(
+        '[[components]]\nid = "C1"\nname = "<b>x</b> | y"\n[[flows]]\nid = "F1"\nlabel = "[a](javascript:b)"\n'
+    )
+    html = md.render(to_markdown(model))
+    grid = html[html.index("<th>Element</th>") : html.index("</table>", html.index("<th>Element</th>"))]
+    assert "<b>" not in grid and "href" not in grid
+    assert all(row.count("<td>") == 8 for row in grid.split("</tr>")[1:-1])
+
+
+def test_the_report_shows_the_trend_across_reviews_and_what_changed_since_the_last_one():
+    model = model_of(
+        '[[threats]]\nid = "T1"\ntitle = "a"\nlikelihood = "high"\nseverity = "high"\n\n'
+        '[[threats]]\nid = "T2"\ntitle = "b"\nstatus = "mitigated"\n\n'
+        '[[reviews]]\nid = "R2"\ndate = 2026-02-01\n[reviews.metrics]\nthreats = 3\nopen = 2\nopen_high_risk = 2\n'
+        "mitigated_percent = 33\n\n"
+        '[[reviews]]\nid = "R1"\ndate = 2026-01-01\n[reviews.metrics]\nthreats = 1\nopen = 1\nopen_high_risk = 0\n'
+        "mitigated_percent = 0\n"
+    )
+    report = to_markdown(model)
+    trend = report[report.index("### Trend across reviews") : report.index("### Since the last review")]
+    rows = [line for line in trend.splitlines() if line.startswith("| ")]
+    assert rows == [
+        "| Review | Date | Threats | Open | Open at high risk or above | Mitigated % |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| R1 | 2026-01-01 | 1 | 1 | 0 | 0% |",
+        "| R2 | 2026-02-01 | 3 (+2) | 2 (+1) | 2 (+2) | 33% (+33) |",
+        "| **Now** |   | 2 (-1) | 1 (-1) | 1 (-1) | 50% (+17) |",
+    ]
+    since = report[report.index("### Since the last review (R2, 2026-02-01)") :]
+    assert "- **Open:** 2 → 1 (-1, better)" in since
+    assert "- **Mitigated %:** 33 → 50 (+17, better)" in since
+    assert "- **Threats:** 3 → 2 (-1)" in since
+
+
+def test_one_review_gives_what_changed_since_it_but_no_trend_table(commented_text):
+    report = to_markdown(model_of(commented_text))
+    assert "### Trend across reviews" not in report
+    assert "### Since the last review (R1, 2026-01-02)" in report
+    assert "- **Open at high risk or above:** 1 (not kept by that review)" in report

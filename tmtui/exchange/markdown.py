@@ -6,6 +6,18 @@ from collections.abc import Iterable, Sequence
 
 from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
 from tmtui.model import Model, Stride, compute_metrics, risk_of, threat_sentence, threats_by_risk
+from tmtui.model.coverage import CellState, Coverage, compute_coverage
+from tmtui.model.diff import ModelDiff
+from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
+
+# How a coverage cell reads without colour, in the report and in the app alike.
+CELL_MARK = {
+    CellState.ANSWERED: "✓",
+    CellState.OPEN: "!",
+    CellState.NOT_CONSIDERED: "?",
+    CellState.NOT_EXPECTED: "·",
+}
+CELL_LEGEND = "✓ answered · ! open threat · ? not yet considered · · not expected for this kind of element"
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -207,6 +219,8 @@ def _how_well(model: Model) -> list[str]:
         f"- **Components no threat targets:** {_ids(metrics.components_without_threats) or 'none'}",
         "",
     ]
+    out += _coverage_section(compute_coverage(model))
+    out += _trend_section(model, metrics)
     if model.reviews:
         out += ["### Review log", ""]
         out += _table(
@@ -226,6 +240,147 @@ def _how_well(model: Model) -> list[str]:
             ),
         )
     return out
+
+
+def _coverage_section(coverage: Coverage) -> list[str]:
+    out = ["### Coverage", ""]
+    if not coverage.elements:
+        return [*out, "_No components or data flows mapped yet._", ""]
+    out += [
+        f"{coverage.percent}% of {coverage.expected} expected element × STRIDE checks considered: "
+        f"{coverage.answered} answered, {coverage.open} with an open threat, {coverage.not_considered} not yet "
+        "considered (STRIDE per element: a threat, a ruled-out one included, counts as considered).",
+        "",
+    ]
+    out += _table(
+        ["Element", "Kind", *(s.letter for s in Stride)],
+        (
+            [
+                f"{inline(e.record_id) or '(no id)'} {cell(e.label)}".strip(),
+                inline(e.element),
+                *(CELL_MARK[e.cells[s].state] for s in Stride),
+            ]
+            for e in coverage.elements
+        ),
+    )
+    out += [
+        f"_{CELL_LEGEND}_",
+        "",
+        f"- **Elements no threat targets:** {_ids(coverage.elements_without_threats) or 'none'}",
+        f"- **Assets no threat names:** {_ids(coverage.assets_without_threats) or 'none'}",
+        f"- **Threats with a complete grammar:** {coverage.threats_with_grammar} of {coverage.threats}",
+        "",
+    ]
+    return out
+
+
+def _with_change(value: int | None, before: int | None, suffix: str = "") -> str:
+    if value is None:
+        return ""
+    shown = f"{value}{suffix}"
+    return f"{shown} ({value - before:+d})" if before is not None and value != before else shown
+
+
+def _trend_section(model: Model, metrics: Metrics) -> list[str]:
+    """With two reviews or more, each review's figures (oldest first) then now, each with its change from the row
+    before; with one or more, the figures since the last review."""
+    reviews = reviews_in_order(model)
+    if not reviews:
+        return []
+    out: list[str] = []
+    if len(reviews) > 1:
+        rows: list[list[str]] = []
+        previous: dict[str, int | None] = {}
+        now: dict[str, int | None] = dict(metrics.snapshot())
+        points = [
+            (inline(r.id), r.label, {k: figure(r.metrics.get(k)) for k, _, _ in SNAPSHOT_FIGURES}) for r in reviews
+        ]
+        for name, date, figures in [*points, ("**Now**", "", now)]:
+            rows.append(
+                [
+                    name,
+                    cell(date),
+                    *(
+                        _with_change(figures[key], previous.get(key), "%" if key.endswith("percent") else "")
+                        for key, _, _ in SNAPSHOT_FIGURES
+                    ),
+                ]
+            )
+            previous = {key: previous.get(key) if value is None else value for key, value in figures.items()}
+        out += ["### Trend across reviews", ""]
+        out += _table(["Review", "Date", *(label.capitalize() for _, label, _ in SNAPSHOT_FIGURES)], rows)
+    last = reviews[-1]
+    out += [f"### Since the last review ({inline(last.id)}, {inline(last.label)})", ""]
+    out += [f"- **{change.label.capitalize()}:** {_figure_change(change)}" for change in since_review(last, metrics)]
+    return [*out, ""]
+
+
+def _figure_change(change: FigureChange) -> str:
+    if change.before is None:
+        return f"{change.after} (not kept by that review)"
+    if not change.delta:
+        return f"{change.after} (unchanged)"
+    verdict = f", {change.verdict}" if change.verdict else ""
+    return f"{change.before} → {change.after} ({change.delta:+d}{verdict})"
+
+
+def _value(value: object) -> str:
+    """A field's value in a diff table: lists joined, long text cut, all of it escaped for a cell."""
+    if value is None:
+        return "_(none)_"
+    if isinstance(value, list):
+        return cell(", ".join(map(str, value)))
+    text = " ".join(str(value).split())
+    return cell(text[:80] + "…" if len(text) > 80 else text)
+
+
+def diff_markdown(result: ModelDiff, old_name: str, new_name: str) -> str:
+    """A diff ready to paste into a pull request (or post from CI); model text is escaped as in the report."""
+    lines = ["## Threat model changes", "", f"{inline(old_name)} → {inline(new_name)}", ""]
+    if result.empty and not result.risk_moved:
+        lines += ["_No changes to the threat model._", ""]
+    lines += _table(
+        ["Figure", "Before", "After"],
+        (
+            [
+                change.label.capitalize(),
+                "" if change.before is None else str(change.before),
+                f"**{change.after}**" if change.delta else str(change.after),
+            ]
+            for change in result.figures
+        ),
+    )
+    for title, changes in (("Added", result.added), ("Removed", result.removed)):
+        if changes:
+            lines += [f"### {title} ({len(changes)})", ""]
+            lines += _table(
+                ["Id", "Kind", "Title"], ([inline(c.record_id), inline(c.kind), cell(c.label)] for c in changes)
+            )
+    if result.changed:
+        lines += [f"### Changed ({len(result.changed)})", ""]
+        lines += _table(
+            ["Id", "Title", "Field", "Before", "After"],
+            (
+                [inline(c.record_id), cell(c.label), inline(f.key), _value(f.old), _value(f.new)]
+                for c in result.changed
+                for f in c.changes
+            ),
+        )
+    if result.risk_moved:
+        lines += [f"### Risk moved ({len(result.risk_moved)})", ""]
+        lines += _table(
+            ["Id", "Threat", "Before", "After"],
+            (
+                [
+                    inline(m.record_id),
+                    cell(m.label),
+                    m.old.value,
+                    f"**{m.new.value}** {'↑' if m.new.rank > m.old.rank else '↓'}",
+                ]
+                for m in result.risk_moved
+            ),
+        )
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def to_markdown(model: Model) -> str:

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tmtui.model.coverage import compute_coverage
 from tmtui.model.enums import Risk
+from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, compute_metrics
 from tmtui.model.records import Model, Record, Threat, field_specs
 from tmtui.model.risk import risk_of
+
+# The figures a diff shows before → after: those a review keeps, and two more.
+DIFF_FIGURES: tuple[tuple[str, str, bool | None], ...] = (
+    *SNAPSHOT_FIGURES,
+    ("resolved_percent", "resolved %", False),
+    ("coverage_percent", "coverage %", False),
+)
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,20 @@ class ModelDiff:
     removed: list[RecordChange] = field(default_factory=list)
     changed: list[RecordChange] = field(default_factory=list)
     risk_moved: list[RiskMove] = field(default_factory=list)
+    figures: list[FigureChange] = field(default_factory=list)  # every figure, changed or not
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
+
+
+def figures_of(model: Model) -> dict[str, int]:
+    metrics = compute_metrics(model)
+    return {
+        **metrics.snapshot(),
+        "resolved_percent": metrics.resolved_percent,
+        "coverage_percent": compute_coverage(model).percent,
+    }
 
 
 def _values(record: Any) -> dict[str, Any]:
@@ -60,26 +79,39 @@ def _field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
     )
 
 
+def _by_id(model: Model) -> dict[tuple[str, str], Record]:
+    """Records by kind and id; of records that share an id (which `check` flags), the first is compared."""
+    records: dict[tuple[str, str], Record] = {}
+    for record in model.all_records():
+        if record.id:
+            records.setdefault((record.KIND, record.id), record)
+    return records
+
+
 def diff_models(old: Model, new: Model) -> ModelDiff:
+    """Records matched by kind and id, never by position, so moving or reformatting a record is no change."""
     result = ModelDiff()
     system = _field_changes(old.system, new.system)
     if system:
         result.changed.append(RecordChange("system", "system", new.system.name, system))
-    old_records = {r.id: r for r in old.all_records() if r.id}
-    new_records = {r.id: r for r in new.all_records() if r.id}
-    for record_id, record in new_records.items():
-        if record_id not in old_records:
+    old_records, new_records = _by_id(old), _by_id(new)
+    for key, record in new_records.items():
+        old_record = old_records.get(key)
+        if old_record is None:
             result.added.append(_summary(record))
-        else:
-            old_record = old_records[record_id]
-            changes = _field_changes(old_record, record)
-            if changes:
-                result.changed.append(_summary(record, changes))
-            if isinstance(record, Threat) and isinstance(old_record, Threat):
-                before, after = risk_of(old_record), risk_of(record)
-                if before is not after:
-                    result.risk_moved.append(RiskMove(record_id, record.label, before, after))
-    result.removed = [_summary(r) for record_id, r in old_records.items() if record_id not in new_records]
+            continue
+        changes = _field_changes(old_record, record)
+        if changes:
+            result.changed.append(_summary(record, changes))
+        if isinstance(record, Threat) and isinstance(old_record, Threat):
+            before, after = risk_of(old_record), risk_of(record)
+            if before is not after:
+                result.risk_moved.append(RiskMove(record.id, record.label, before, after))
+    result.removed = [_summary(r) for key, r in old_records.items() if key not in new_records]
+    old_figures, new_figures = figures_of(old), figures_of(new)
+    result.figures = [
+        FigureChange(key, label, old_figures[key], new_figures[key], lower) for key, label, lower in DIFF_FIGURES
+    ]
     return result
 
 
