@@ -128,7 +128,8 @@ def compute_coverage(model: Model) -> Coverage:
             if target:
                 by_target.setdefault(target, []).append(threat)
     rows = []
-    for record in [*model.components, *model.flows]:
+    elements: list[Component | Flow] = [*model.components, *model.flows]
+    for record in elements:
         kind = element_kind(record)
         on_element = by_target.get(record.id, []) if record.id else []
         cells = {
