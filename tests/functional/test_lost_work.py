@@ -173,6 +173,18 @@ async def test_keys_in_a_burst_that_opens_a_form_are_applied_in_order(commented_
     assert threat(commented_file, "T1")["title"] == "Burst title"
 
 
+async def test_a_burst_into_an_open_form_clears_before_it_types(commented_file):
+    # ctrl+u is a binding the app runs once the key has bubbled up; the letters after it are typed by the input
+    # itself, so without waiting for ctrl+u they were typed first and then cleared
+    app = make_app(commented_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "enter")
+        burst(app, ["ctrl+u", *"Fast", "enter"])
+        await settle(app, pilot)
+        assert app.screen.query_one("#field-title Input", Input).value == "Fast"
+    assert threat(commented_file, "T1")["title"] == "Fast"
+
+
 async def test_keys_right_after_escape_reach_the_list(commented_file):
     app = make_app(commented_file)
     async with app.run_test(size=(80, 24)) as pilot:

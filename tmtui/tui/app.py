@@ -10,6 +10,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -20,6 +21,7 @@ from textual import events, on, work
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.app import App, SystemCommand
 from textual.keys import _character_to_key
+from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
@@ -62,7 +64,7 @@ from tmtui.tui.widgets.record_list import RecordList, RecordTable
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
 PANE_ACTIONS = {"pane", "new_record", "edit_record", "delete_record", "export"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
-KEY_SETTLE_STEPS = 200  # passes of the event loop a key of a burst waits at most for the one before
+KEY_SETTLE_SECONDS = 1.0  # the longest a key of a burst waits for the one before to be handled
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
 HANG_UP_GRACE = 3.0  # seconds a hang-up or SIGTERM leaves for a clean exit once the edits are saved
 
@@ -763,14 +765,14 @@ class TmtuiApp(App[int]):
             self.post_message(key)
 
     async def _settled(self) -> None:
-        """Wait, within a bound, until no widget has a message waiting: the last key's effects are done."""
+        """Wait, within a bound, until no widget has a message waiting or being handled: the last key's effects
+        (a binding run after it bubbled up, a screen opened, focus moved) are done."""
+        deadline = time.monotonic() + KEY_SETTLE_SECONDS
         quiet = 0
-        for _ in range(KEY_SETTLE_STEPS):
+        while quiet < 2 and time.monotonic() < deadline:  # twice in a row: nothing was posted in between
             await asyncio.sleep(0)
             nodes = [self, *(node for screen in self.screen_stack for node in screen.walk_children(with_self=True))]
-            quiet = quiet + 1 if not any(node.message_queue_size for node in nodes) else 0
-            if quiet >= 2:  # twice in a row: a handler that was running has posted what it posts
-                return
+            quiet = quiet + 1 if not any(_busy(node) for node in nodes) else 0
 
     # ---- $EDITOR ---------------------------------------------------------------------------------------------
 
@@ -826,6 +828,12 @@ def _escape_then_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
     character = key.character
     name = character if character.isalnum() else _character_to_key(character)
     return events.Key("escape", "\x1b"), events.Key(name, character)
+
+
+def _busy(node: MessagePump) -> bool:
+    """Whether a widget has messages waiting, or one it is handling now (Textual marks each done when handled)."""
+    queue: asyncio.Queue[Any] = node._message_queue
+    return bool(getattr(queue, "_unfinished_tasks", queue.qsize()))
 
 
 def _edits(count: int, noun: str = "unsaved edit") -> str:
