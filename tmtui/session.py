@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from tmtui.document.edit import (
     SYSTEM,
+    Change,
     ChangedOnDiskError,
     Document,
     DocumentError,
@@ -103,8 +104,7 @@ class Reference:
 @dataclass(frozen=True)
 class _Step:
     description: str
-    before: str  # the document text before the edit (already rendered for the previous save)
-    after: str = ""  # taken when the edit is undone, for redo
+    change: Change  # the segments and records the edit replaced, old and new: undone in O(what changed)
 
 
 class Session:
@@ -205,34 +205,37 @@ class Session:
         if not self._undo:
             return None
         step = self._undo.pop()
-        after = self.document.text()
-        self.document.restore(step.before)
-        self._redo.append(_Step(step.description, step.before, after))
+        self.document.undo(step.change)
+        self._redo.append(step)
         return step.description
 
     def redo(self) -> str | None:
         if not self._redo:
             return None
         step = self._redo.pop()
-        self.document.restore(step.after)
+        self.document.redo(step.change)
         self._undo.append(step)
         return step.description
 
     def _edit(self, edit: Callable[[], T], describe: Callable[[T], str]) -> T:
         """Run one edit as one undo step; an edit refused half-way is rolled back whole."""
-        before, revision = self.document.text(), self.document.revision
+        revision = self.document.revision
+        self.document.begin_change()
         try:
             result = edit()
         except DocumentError:
-            if self.document.revision != revision:
-                self.document.rollback(before, revision)
+            self.document.revert(self.document.end_change(), revision)
             raise
-        if self.document.revision != revision:
-            self._record(describe(result), before)
+        except BaseException:
+            self.document.end_change()
+            raise
+        change = self.document.end_change()
+        if change:
+            self._record(describe(result), change)
         return result
 
-    def _record(self, description: str, before: str) -> None:
-        self._undo.append(_Step(description, before))
+    def _record(self, description: str, change: Change) -> None:
+        self._undo.append(_Step(description, change))
         del self._undo[:-UNDO_LIMIT]
         self._redo.clear()
 

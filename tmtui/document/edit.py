@@ -1,8 +1,12 @@
-"""The editable document: a tomlkit tree that keeps every comment and style, edited by record id and key.
+"""The editable document: the file's text as segments (one block of lines per record, see `segments`), edited by
+record id and key.
 
-Beside the tree the document keeps a plain copy of the data (`data`), changed by the same edits. A save
-renders the tree, reads the result back with `tomllib` and refuses to write unless it equals that copy, so a
-tomlkit bug can never put wrong data on disk.
+Opening reads the whole file with `tomllib` and cuts it into segments; no tomlkit. An edit parses only the segment
+it changes with tomlkit, edits it keeping every comment and style, renders it and splices it back, so every other
+byte stays as read. Beside the text the document keeps the plain data (`data`), changed by the same edits, and
+three guards keep a scanner or tomlkit bug off the disk: at open the records the scan found must be the records
+tomllib read; each edited segment must read back as exactly its record; and a save reads the whole output back
+with `tomllib` and refuses to write unless it equals the intended data.
 """
 
 from __future__ import annotations
@@ -11,28 +15,14 @@ import copy
 import datetime as dt
 import threading
 import tomllib
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-from tomlkit.container import Container, OutOfOrderTableProxy
-from tomlkit.exceptions import InvalidStringError, TOMLKitError
-from tomlkit.items import AoT, Array, Item, String, StringType, Table, Trivia
-from tomlkit.toml_document import TOMLDocument
-
-from tmtui.document.comments import (
-    append_trivia,
-    banner_end,
-    last_header_table,
-    rehome_comments,
-    split_indent,
-    tables_in,
-    take_tail,
-)
+from tmtui.document.comments import banner_end
 from tmtui.document.read import parse_data
 from tmtui.document.save import DiskChangedError, write_atomically
+from tmtui.document.segments import ScanError, Segment, split
 from tmtui.document.source import (
     Source,
     UnreadableError,
@@ -54,6 +44,7 @@ from tmtui.model import (
 )
 
 SYSTEM = "system"
+_MISSING: Any = object()
 
 # Words in the first line of a banner comment that introduce the section a kind of record belongs to: its own
 # name, or the manifesto question of its pane, as the starter model writes them.
@@ -120,6 +111,48 @@ class PreparedSave:
         return self.source.encode(self.text)
 
 
+@dataclass(frozen=True)
+class _Splice:
+    """Segments `old` at `start` were replaced by `new`."""
+
+    start: int
+    old: tuple[Segment, ...]
+    new: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The records `old` of `kind` from `start` were replaced by `new` (the kind's list is absent when empty)."""
+
+    kind: str
+    start: int
+    old: tuple[dict[str, Any], ...]
+    new: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class _Value:
+    """A top-level value (the system table) went from `old` to `new`; `_MISSING` for absent."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+_ChangeStep = _Splice | _Rows | _Value
+
+
+@dataclass(frozen=True)
+class Change:
+    """What some edits did, as the segments and records they replaced (old and new), enough to undo or redo them
+    in time proportional to what changed. Segments and records are shared, never copied."""
+
+    steps: tuple[_ChangeStep, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.steps)
+
+
 Value = str | bool | int | float | dt.date | list[str] | dict[str, Any] | None
 
 
@@ -137,21 +170,24 @@ class Document:
         except SchemaTooNewError as error:
             raise UnreadableError(path, str(error)) from None
         try:
-            tree = tomlkit.parse(source.text)
-        except TOMLKitError as error:
-            raise DocumentError(f"{path}: tomlkit cannot edit this file safely: {error}") from None
-        if tree.as_string() != source.text or tree.unwrap() != data:
-            raise DocumentError(
-                f"{path}: tmtui cannot edit this file without changing more than the edit (a tomlkit limit). "
-                "Most often the [[tables]] of one kind are split around other tables: keep each kind together."
-            )
-        rehome_comments(tree)
+            cut = split(source.text)
+        except ScanError as error:  # the file parsed, so a scanner bug: refuse every edit rather than guess
+            cut = None
+            scan_problem = f"tmtui cannot tell where each record is written ({error}); the file is read-only"
         self.path = path
         self.source = source
-        self._tree: TOMLDocument = tree
         self._data: dict[str, Any] = data
+        # why a kind of record (or the system table) cannot be edited, decided at open
+        self._problems: dict[str, str] = {}
+        self._segments: list[Segment] = [Segment(source.text), Segment("")]
+        self._where: dict[str, Segment] = {}  # record id -> the segment that holds it
+        if cut is None:
+            self._problems = {kind: scan_problem for kind in [SYSTEM, *RECORD_TYPE_BY_KIND]}
+        else:
+            self._segments = [Segment(cut.preamble), *cut.segments, Segment(cut.closing)]
+            self._assign_records()
         # what the file on disk holds, as far as this document knows: the base of a merge with a change on disk
-        self.synced_data: dict[str, Any] = copy.deepcopy(data)
+        self.synced_data: dict[str, Any] = self._snapshot()
         self._disk_hash = disk_hash
         self._issued: dict[str, int] = {}  # highest number held or handed out per prefix; deleted ids stay retired
         self._note_ids()
@@ -160,6 +196,42 @@ class Document:
         self.revision = 0  # counts edits; the file holds revision `_saved_revision`
         self._saved_revision = 0
         self._text: tuple[int, str] | None = None
+        self._journal: list[_ChangeStep] | None = None  # the steps of the change being recorded, if one is
+
+    def _assign_records(self) -> None:
+        """Give each segment the record it holds, after checking that the scan found the records tomllib read.
+
+        A kind whose records cannot be matched one to one with `[[kind]]` segments is read-only, with the reason.
+        """
+        by_name: dict[str, list[int]] = {}
+        for position, segment in enumerate(self._segments):
+            if segment.name is not None:
+                by_name.setdefault(segment.name, []).append(position)
+        for kind in RECORD_TYPE_BY_KIND:
+            rows = self._data.get(kind)
+            positions = by_name.get(kind, [])
+            problem = _kind_problem(kind, rows, [self._segments[p] for p in positions])
+            if problem is not None:
+                self._problems[kind] = problem
+                continue
+            for position, row in zip(positions, rows or [], strict=True):
+                record_id = row.get("id") if isinstance(row.get("id"), str) else None
+                segment = self._segments[position].holding(record_id, row)
+                self._segments[position] = segment
+                if record_id is not None:
+                    self._where.setdefault(record_id, segment)
+        positions = by_name.get(SYSTEM, [])
+        system = [self._segments[p] for p in positions]
+        if SYSTEM in self._data:
+            if len(system) != 1 or system[0].path != (SYSTEM,) or system[0].array:
+                self._problems[SYSTEM] = (
+                    "the system table is not written as one [system] table (dotted keys such as system.name = …, "
+                    "an inline table, or a sub-table written apart); tmtui edits it only as [system]: fix it by hand"
+                )
+            else:
+                self._segments[positions[0]] = self._where[SYSTEM] = system[0].holding(SYSTEM, self._data[SYSTEM])
+        elif system:
+            self._problems[SYSTEM] = "the system table is written in a way tmtui cannot edit; fix it by hand"
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
@@ -188,6 +260,11 @@ class Document:
         """Type and validation findings (the app shows them by record and field, so no line numbers here)."""
         return self._built()[1]
 
+    @property
+    def read_only_kinds(self) -> dict[str, str]:
+        """The kinds of record (and `system`) this file lets tmtui read but not edit, each with the reason."""
+        return dict(self._problems)
+
     def _built(self) -> tuple[Model, list[Finding]]:
         if self._model is None:
             model, findings = model_from_data(self._data)
@@ -195,47 +272,41 @@ class Document:
         return self._model
 
     def text(self) -> str:
-        """The file's text as it would be saved (LF line endings, no BOM); rendered once per revision."""
+        """The file's text as it would be saved (LF line endings, no BOM); joined once per revision."""
         if self._text is None or self._text[0] != self.revision:
-            self._text = (self.revision, self._tree.as_string())
+            self._text = (self.revision, "".join(segment.text for segment in self._segments))
         return self._text[1]
 
     def to_bytes(self) -> bytes:
         return self.source.encode(self.text())
 
     def kind_of(self, record_id: str) -> str:
+        segment = self._where.get(record_id)
+        if segment is not None:
+            assert segment.name is not None
+            return segment.name
         if record_id == SYSTEM:
             return SYSTEM
-        for record_type in RECORD_TYPES:
+        for record_type in RECORD_TYPES:  # a record of a kind this file does not let tmtui edit
             rows = self._data.get(record_type.KIND)
             if isinstance(rows, list) and any(isinstance(r, dict) and r.get("id") == record_id for r in rows):
                 return record_type.KIND
         raise RecordNotFoundError(f"there is no record {record_id}")
 
-    def _locate(self, record_id: str) -> tuple[str, int]:
-        kind = self.kind_of(record_id)
-        if kind == SYSTEM:
-            return kind, -1
-        rows = self._data[kind]
-        return kind, next(i for i, r in enumerate(rows) if isinstance(r, dict) and r.get("id") == record_id)
+    def _find(self, record_id: str) -> Segment:
+        """The segment holding a record (or the system table) that may be edited."""
+        segment = self._where.get(record_id)
+        if segment is None:
+            kind = self.kind_of(record_id)
+            raise DocumentError(self._problems.get(kind, f"tmtui cannot edit {record_id}"))
+        return segment
 
-    def _body(self, kind: str, index: int) -> Container:
-        """The container of keys of a record. Edits go to it, not to the Table, whose dict view tomlkit lets go
-        stale after an insert."""
-        if kind == SYSTEM:
-            system = self._tree[kind]
-            if not isinstance(system, Table):
-                raise DocumentError("system is not a table ([system]); fix it by hand")
-            return system.value
-        return self._array_of_tables(kind)[index].value
+    def _position(self, segment: Segment) -> int:
+        return self._segments.index(segment)  # segments compare by identity, so this is a pointer scan
 
-    def _array_of_tables(self, kind: str) -> AoT:
-        item = self._tree[kind]
-        if not isinstance(item, AoT):
-            raise DocumentError(
-                f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables (rewrite it by hand)"
-            )
-        return item
+    def _problem(self, kind: str) -> None:
+        if kind in self._problems:
+            raise DocumentError(self._problems[kind])
 
     # ---- edits -----------------------------------------------------------------------------------------------
 
@@ -250,21 +321,34 @@ class Document:
         if record_id == SYSTEM and SYSTEM not in self._data:
             if value is None:
                 return False
+            self._problem(SYSTEM)
             self._add_system_table()
-        kind, index = self._locate(record_id)
-        body = self._body(kind, index)
-        row = self._data[kind] if kind == SYSTEM else self._data[kind][index]
+        segment = self._find(record_id)
+        row = segment.row
+        assert row is not None and segment.name is not None
         if value is None:
             if key not in row:
                 return False
-            body.remove(key)
-            del row[key]
+            new_row = {k: v for k, v in row.items() if k != key}
         else:
             value = _plain(value)
             if row.get(key) == value and type(row.get(key)) is type(value):
                 return False
-            _set_item(body, key, value)
-            row[key] = copy.deepcopy(value)
+            new_row = {**row, key: copy.deepcopy(value)}
+        from tmtui.document import render  # tomlkit is loaded on the first edit, not at open
+
+        try:
+            document = render.parse_segment(segment.text, record_id)
+            keys = render.keys_of(document, segment.name, segment.array)
+            if value is None:
+                keys.remove(key)
+            else:
+                render.set_item(keys, key, value)
+        except render.RenderError as error:
+            raise DocumentError(str(error)) from None
+        position = self._position(segment)
+        self._splice(position, position + 1, document.as_string(), [(record_id, new_row)])
+        self._replace_row(segment.name, row, new_row)
         self._changed()
         return True
 
@@ -276,119 +360,287 @@ class Document:
         record_type = RECORD_TYPE_BY_KIND.get(kind)
         if record_type is None:
             raise DocumentError(f"unknown kind of record {kind!r}")
-        if kind in self._tree:
-            self._array_of_tables(kind)  # refuses an inline array before anything changes
+        self._problem(kind)
         if record_id is None:
             record_id = self._allocate_id(record_type.PREFIX)
         else:
             self._retire(record_id)
-        table = tomlkit.table()
-        table.add("id", record_id)
         row: dict[str, Any] = {"id": record_id}
         for key, value in _in_schema_order(record_type, fields or {}):
-            if value is None or key == "id":
-                continue
-            value = _plain(value)
-            _set_item(table.value, key, value)
-            row[key] = copy.deepcopy(value)
-        if kind in self._tree:
-            self._append_record(self._array_of_tables(kind), table)
-            self._data[kind].append(row)
+            if value is not None and key != "id":
+                row[key] = copy.deepcopy(_plain(value))
+        from tmtui.document import render
+
+        try:
+            text = render.record_text(kind, list(row.items()))
+        except render.RenderError as error:
+            raise DocumentError(str(error)) from None
+        rows = self._data.get(kind)
+        if rows:
+            self._append_record(self._last_of(kind), text, record_id, row)
         else:
-            self._add_first_record(kind, table)
-            self._data[kind] = [row]
+            self._add_first_record(kind, text, record_id, row)
+        self._apply(_Rows(kind, len(rows or ()), (), (row,)))
         self._changed()
         return record_id
 
-    def _append_record(self, existing: AoT, table: Table) -> None:
-        """A record after the last of its kind, with a blank line around it."""
-        table.trivia.indent = "\n"
-        if len(existing) == 0 and self._tree.body and self._tree.body[0][1] is existing:
-            table.trivia.indent = ""  # the first thing in the file needs no blank line above it
-        closing = self._detach_closing()
-        existing.append(table)
-        self._ensure_blank_line_after(table)
-        self._attach_closing(closing)
+    def _last_of(self, kind: str) -> int:
+        """The position of the last segment holding a record of `kind`."""
+        last = self._where.get(self._data[kind][-1].get("id"))
+        if last is not None and last.name == kind:
+            return self._position(last)
+        return next(p for p in range(len(self._segments) - 1, 0, -1) if self._holds(self._segments[p], kind))
 
-    def _add_first_record(self, kind: str, table: Table) -> None:
+    def _append_record(self, position: int, text: str, record_id: str, row: dict[str, Any]) -> None:
+        """A record after the segment at `position`, with a blank line around it."""
+        previous, following = self._segments[position], self._segments[position + 1]
+        before = previous.text if previous.text.endswith("\n") else previous.text + "\n"
+        after = following.text
+        if following.name is not None and not after.startswith("\n"):
+            after = "\n" + after
+        records = [_held(previous), (record_id, row), _held(following)]
+        self._splice(position, position + 2, before + "\n" + text + after, records)
+
+    def _add_first_record(self, kind: str, text: str, record_id: str, row: dict[str, Any]) -> None:
         """The first record of a kind: after the last table of the kinds before it in schema order, and below
         a banner comment there that names its section; other banners there stay with what follows them."""
         earlier = {SYSTEM} | {t.KIND for t in RECORD_TYPES[: RECORD_TYPES.index(RECORD_TYPE_BY_KIND[kind])]}
-        body = self._tree.body
-        tables = [i for i, (_, item) in enumerate(body) if isinstance(item, (Table, AoT))]
-        previous = [i for i in tables if (key := body[i][0]) is not None and key.key in earlier]
-        position = previous[-1] + 1 if previous else (tables[0] if tables else len(body))
-        following = next(tables_in(body[position:]), None)
+        segments = self._segments
+        last = len(segments) - 1  # the closing comments
+        previous = next((p for p in range(last - 1, 0, -1) if segments[p].name in earlier), None)
+        position = previous + 1 if previous is not None else 1
         names = _SECTION_NAMES[kind]
-        records = tomlkit.aot()
-        if following is None:
-            closing = self._detach_closing()
-            cut = banner_end(closing, names)
-            table.trivia.indent = closing[:cut] + "\n" if body else ""
-            records.append(table)
-            self._tree.append(kind, records)
-            self._attach_closing(closing[cut:])
+        if last == 1:  # no tables at all: after everything, comments included
+            everything = segments[0].text + segments[1].text
+            lead = "\n" if everything else ""
+            self._splice(0, 2, everything + lead + text, [(record_id, row)])
             return
-        place, own = split_indent(following.trivia.indent)
+        if position == last:
+            closing = segments[last].text
+            cut = banner_end(closing, names)
+            self._splice(last, last + 1, closing[:cut] + "\n" + text + closing[cut:], [(record_id, row)])
+            return
+        following = segments[position]
+        lead_end = following.lead_end()
+        place = following.text[:lead_end]
         cut = banner_end(place, names)
-        table.trivia.indent = place[:cut] + "\n" if position > 0 or cut else ""
-        following.trivia.indent = place[cut:] + own
-        records.append(table)
-        self._tree._insert_at(position, kind, records)
-        self._ensure_blank_line_after(table)
+        first_in_file = previous is None and not segments[0].text
+        lead = place[:cut] + ("\n" if cut or not first_in_file else "")
+        rest = place[cut:] + following.text[lead_end:]
+        if not rest.startswith("\n"):
+            rest = "\n" + rest
+        self._splice(position, position + 1, lead + text + rest, [(record_id, row), _held(following)])
 
     def delete_record(self, record_id: str) -> None:
         """Remove a record with the comment block written above it; a section banner above that stays."""
-        kind, index = self._locate(record_id)
-        if kind == SYSTEM:
+        if record_id == SYSTEM:
             raise DocumentError("the system table cannot be deleted")
-        aot = self._array_of_tables(kind)
-        table = aot[index]
+        segment = self._find(record_id)
+        assert segment.name is not None and segment.row is not None
+        position = self._position(segment)
+        following = self._segments[position + 1]
+        place = segment.text[: segment.lead_end()]
         self._retire(record_id)
-        closing = self._detach_closing()
-        place, _ = split_indent(table.trivia.indent)
-        following = self._table_after(table)
-        del aot[index]
-        del self._data[kind][index]
-        if following is not None:
-            following.trivia.indent = place + following.trivia.indent
-        else:
-            closing = place + closing
-        if len(aot) == 0:
-            self._tree.remove(kind)
-            del self._data[kind]
-        self._attach_closing(closing)
+        self._splice(position, position + 2, place + following.text, [_held(following)])
+        rows = self._data[segment.name]
+        index = _index(rows, segment.row)
+        self._apply(_Rows(segment.name, index, (segment.row,), ()))
         self._changed()
 
     def move_record(self, record_id: str, new_index: int) -> None:
-        """Move a record within its kind; its own comments go with it, section banners stay where they are."""
-        kind, index = self._locate(record_id)
-        if kind == SYSTEM:
+        """Move a record within its kind; its own comments go with it, section banners stay where they are.
+
+        The records of a kind keep the places (segments) they hold in the file; only the records between the old
+        and the new index change places.
+        """
+        if record_id == SYSTEM:
             raise DocumentError("the system table cannot be moved")
-        aot = self._array_of_tables(kind)
+        segment = self._find(record_id)
+        kind = segment.name
+        assert kind is not None and segment.row is not None
         rows = self._data[kind]
+        index = _index(rows, segment.row)
         new_index = max(0, min(new_index, len(rows) - 1))
         if new_index == index:
             return
-        closing = self._detach_closing()
-        tables = list(aot.body)
-        parts = [split_indent(t.trivia.indent) for t in tables]
-        # Banners belong to positions, so they stay with the slot; own comments travel with the record.
-        places = [place for place, _ in parts]
-        owns = [own for _, own in parts]
-        tables.insert(new_index, tables.pop(index))
-        owns.insert(new_index, owns.pop(index))
-        for slot, (moved, own) in enumerate(zip(tables, owns, strict=True)):
-            needs_blank = not own.startswith("\n") and (slot > 0 or places[0])
-            moved.trivia.indent = places[slot] + ("\n" + own if needs_blank else own)
-        # Rebuilt in place: AoT.append would re-indent tables of an array tomlkit did not parse itself.
-        del aot[:]
-        for moved in tables:
-            aot.body.append(moved)
-            list.append(aot, moved)
-        rows.insert(new_index, rows.pop(index))
-        self._attach_closing(closing)
+        position = self._position(segment)
+        step = -1 if new_index < index else 1
+        slots = [position]
+        probe = position
+        while len(slots) <= abs(new_index - index):
+            probe += step
+            if self._holds(self._segments[probe], kind):
+                slots.append(probe)
+        slots.sort()
+        low = min(index, new_index)
+        moved = [self._segments[p] for p in slots]
+        places = [s.text[: s.lead_end()] for s in moved]
+        owns = [s.text[s.lead_end() :] for s in moved]
+        order = list(range(len(moved)))  # order[k]: which of `moved` takes the k-th slot
+        mover = 0 if step > 0 else len(moved) - 1
+        order.insert(len(moved) - 1 - mover, order.pop(mover))
+        texts: dict[int, tuple[str, Segment]] = {}
+        for offset, source in enumerate(order):
+            own = owns[source]
+            needs_blank = not own.startswith("\n") and (low + offset > 0 or places[0])
+            texts[slots[offset]] = (places[offset] + ("\n" + own if needs_blank else own), moved[source])
+        start, stop = slots[0], slots[-1] + 1
+        pieces, records = [], []
+        for p in range(start, stop):
+            text, held = texts.get(p, (self._segments[p].text, self._segments[p]))
+            pieces.append(text)
+            records.append(_held(held))
+        self._splice(start, stop, "".join(pieces), records)
+        new_rows = tuple(row for source in order if (row := moved[source].row) is not None)
+        self._apply(_Rows(kind, low, tuple(rows[low : low + len(moved)]), new_rows))
         self._changed()
+
+    # ---- segments --------------------------------------------------------------------------------------------
+
+    def _holds(self, segment: Segment, kind: str) -> bool:
+        return segment.name == kind and segment.is_record
+
+    def _holds_row(self, segment: Segment) -> bool:
+        """Whether a segment (just scanned) holds one record, or the system table, of an editable kind."""
+        name = segment.name
+        if name is None or name in self._problems:
+            return False
+        if name == SYSTEM:
+            return segment.path == (SYSTEM,) and not segment.array
+        return name in RECORD_TYPE_BY_KIND and segment.is_record
+
+    def _splice(
+        self, start: int, stop: int, text: str, records: list[tuple[str | None, dict[str, Any] | None]]
+    ) -> None:
+        """Replace the segments from `start` to `stop` by `text`, cut into segments again; `records` are the ids
+        and data of the records that text holds, in order.
+
+        The stretch grows to a neighbour when the new text ends with comments the scan gives to the next segment,
+        or starts with comments glued to the previous one, so the segments are always those a fresh scan of the
+        whole text would give. Each new segment that holds a record must read back as exactly that record.
+        """
+        segments = self._segments
+        last = len(segments) - 1
+        if start > 0 and text and segments[start - 1].text and not segments[start - 1].text.endswith("\n"):
+            start -= 1  # the file had no final newline; what comes after it starts on a line of its own
+            text = segments[start].text + "\n" + text
+            records.insert(0, _held(segments[start]))
+        while True:
+            try:
+                cut = split(text, at_file_start=start == 0)
+            except ScanError as error:
+                raise DocumentError(f"the edit would not read back as intended ({error}); nothing changed") from None
+            if start > 0 and cut.preamble:
+                start -= 1
+                text = segments[start].text + text
+                records.insert(0, _held(segments[start]))
+            elif stop <= last and cut.closing:
+                text += segments[stop].text
+                records.append(_held(segments[stop]))
+                stop += 1
+            else:
+                break
+        records = [r for r in records if r != (None, None)]
+        new: list[Segment] = []
+        if start == 0:
+            new.append(Segment(cut.preamble))
+        held = iter(records)
+        for segment in cut.segments:
+            if self._holds_row(segment):
+                record_id, row = next(held, (None, None))
+                if row is None:
+                    raise DocumentError("the edit would not read back as intended (a tmtui bug); nothing changed")
+                segment = segment.holding(record_id, row)
+            new.append(segment)
+        if next(held, None) is not None:
+            raise DocumentError("the edit would not read back as intended (a tmtui bug); nothing changed")
+        if stop > last:
+            new.append(Segment(cut.closing))
+        old = tuple(segments[start:stop])
+        _check(old, new)
+        self._apply(_Splice(start, old, tuple(new)))
+
+    def _replace_row(self, kind: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        if kind == SYSTEM:
+            self._apply(_Value(SYSTEM, old, new))
+        else:
+            self._apply(_Rows(kind, _index(self._data[kind], old), (old,), (new,)))
+
+    def _add_system_table(self) -> None:
+        """An empty [system] table before the first table, or at the end when there is none."""
+        segments = self._segments
+        if len(segments) == 2:
+            everything = segments[0].text + segments[1].text
+            self._splice(0, 2, everything + ("\n" if everything else "") + "[system]\n", [(SYSTEM, {})])
+        else:
+            following = segments[1]
+            after = following.text if following.text.startswith("\n") else "\n" + following.text
+            self._splice(1, 2, "[system]\n" + after, [(SYSTEM, {}), _held(following)])
+        self._apply(_Value(SYSTEM, _MISSING, {}))
+
+    # ---- undo and redo ---------------------------------------------------------------------------------------
+
+    def begin_change(self) -> None:
+        """Start recording what the following edits do, for `end_change`."""
+        self._journal = []
+
+    def end_change(self) -> Change:
+        """What the edits since `begin_change` did (an empty Change when nothing changed)."""
+        steps, self._journal = self._journal or [], None
+        return Change(tuple(steps))
+
+    def undo(self, change: Change) -> None:
+        """Take back a change, as one new edit. Raises DocumentError when this text no longer holds it."""
+        for step in reversed(change.steps):
+            self._apply(_inverse(step))
+        self._changed()
+
+    def redo(self, change: Change) -> None:
+        """Make a change again, as one new edit."""
+        for step in change.steps:
+            self._apply(step)
+        self._changed()
+
+    def revert(self, change: Change, revision: int) -> None:
+        """Take back a change made since `revision`, as if it had not happened (an edit refused half-way)."""
+        for step in reversed(change.steps):
+            self._apply(_inverse(step))
+        self._model = None
+        self.revision = revision
+
+    def _apply(self, step: _ChangeStep) -> None:
+        """Make one step, recording it in the change being recorded."""
+        if isinstance(step, _Splice):
+            self._apply_splice(step)
+        elif isinstance(step, _Rows):
+            rows = self._data.setdefault(step.kind, [])
+            if not _same(rows[step.start : step.start + len(step.old)], step.old):
+                raise DocumentError("the undo history does not match this file")
+            rows[step.start : step.start + len(step.old)] = step.new
+            if not rows:
+                del self._data[step.kind]
+        elif step.new is _MISSING:
+            del self._data[step.key]
+        else:
+            self._data[step.key] = step.new
+        if self._journal is not None:
+            self._journal.append(step)
+
+    def _apply_splice(self, step: _Splice) -> None:
+        current = self._segments[step.start : step.start + len(step.old)]
+        # The same objects, or (in a document opened again from the same text) segments of the same text.
+        if len(current) != len(step.old) or any(
+            a is not b and (a.text != b.text or a.record_id != b.record_id)
+            for a, b in zip(current, step.old, strict=True)
+        ):
+            raise DocumentError("the undo history does not match this file")
+        for segment in current:
+            if segment.record_id is not None and self._where.get(segment.record_id) is segment:
+                del self._where[segment.record_id]
+        self._segments[step.start : step.start + len(step.old)] = step.new
+        for segment in step.new:
+            if segment.record_id is not None:
+                self._where[segment.record_id] = segment
 
     # ---- saving ----------------------------------------------------------------------------------------------
 
@@ -398,12 +650,17 @@ class Document:
         return self.revision != self._saved_revision
 
     def prepare_save(self) -> PreparedSave | None:
-        """Render the edits and copy the data they must hold (fast); None when there is nothing to write."""
+        """The text to write and the data it must hold (fast); None when there is nothing to write."""
         if not self.dirty:
             return None
         if self.path is None:
             raise DocumentError("this document has no file to save to")
-        return PreparedSave(self.path, self.text(), copy.deepcopy(self._data), self.revision, self.source)
+        return PreparedSave(self.path, self.text(), self._snapshot(), self.revision, self.source)
+
+    def _snapshot(self) -> dict[str, Any]:
+        """The data as it is now, unchanged by later edits: edits replace records and the system table rather
+        than change them, so copying the lists of records is enough."""
+        return {key: list(value) if isinstance(value, list) else value for key, value in self._data.items()}
 
     def write(self, prepared: PreparedSave) -> None:
         """Verify and write a prepared save atomically; safe to call from a worker thread.
@@ -442,27 +699,6 @@ class Document:
         except FileNotFoundError:
             return True
 
-    def restore(self, text: str) -> None:
-        """Replace the whole content with `text` (LF endings), as one edit: used by undo and redo."""
-        self._replace_content(text)
-        self._changed()
-
-    def rollback(self, text: str, revision: int) -> None:
-        """Go back to `text`, which this document held at `revision`, as if the edits since had not happened."""
-        self._replace_content(text)
-        self._model = None
-        self.revision = revision
-
-    def _replace_content(self, text: str) -> None:
-        data, syntax_error = parse_data(Source(text))
-        if data is None:
-            raise DocumentError(f"cannot restore: {syntax_error.message if syntax_error else 'invalid TOML'}")
-        tree = tomlkit.parse(text)
-        rehome_comments(tree)
-        self._tree = tree
-        self._data = data
-        self._note_ids()
-
     # ---- internals -------------------------------------------------------------------------------------------
 
     def _changed(self) -> None:
@@ -493,46 +729,72 @@ class Document:
         if parts is not None:
             self._issued[parts[0]] = max(self._issued.get(parts[0], 0), parts[1])
 
-    def _add_system_table(self) -> None:
-        table = tomlkit.table()
-        self._data[SYSTEM] = {}
-        body = self._tree.body
-        first_table = next((i for i, (_, item) in enumerate(body) if isinstance(item, (Table, AoT))), None)
-        if first_table is None:
-            table.trivia.indent = "\n" if body else ""
-            self._tree.append(SYSTEM, table)
-        else:
-            self._tree._insert_at(first_table, SYSTEM, table)
-            self._ensure_blank_line_after(table)
 
-    def _table_after(self, table: Table) -> Table | None:
-        """The header table that follows `table` (a record or [system]) in the text, past its own sub-tables."""
-        body = self._tree.body
-        for position, (_, item) in enumerate(body):
-            if isinstance(item, AoT):
-                index = next((i for i, t in enumerate(item.body) if t is table), None)
-                if index is None:
-                    continue
-                if index + 1 < len(item.body):
-                    return item.body[index + 1]
-            elif item is not table:
-                continue
-            return next(tables_in(body[position + 1 :]), None)
+def _kind_problem(kind: str, rows: Any, segments: list[Segment]) -> str | None:
+    """Why the records of `kind` cannot be edited, or None when each is one `[[kind]]` segment."""
+    if rows is None and not segments:
         return None
+    if isinstance(rows, list) and rows and not segments:
+        return f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables (rewrite it by hand)"
+    apart = next((s for s in segments if not s.is_record), None)
+    if apart is not None:
+        header = ".".join(apart.path)
+        return (
+            f"[{header}] is written apart from the [[{kind}]] record it belongs to, after another table; "
+            f"tmtui edits {kind} once each record's tables follow its header: move it by hand"
+        )
+    if not isinstance(rows, list) or len(rows) != len(segments) or not all(isinstance(r, dict) for r in rows):
+        return f"tmtui cannot tell which [[{kind}]] table holds which record; {kind} can only be read"
+    return None
 
-    def _detach_closing(self) -> str:
-        """Take the comments that close the file, so an edit at the end of the file keeps them last."""
-        last = last_header_table(self._tree)
-        return take_tail(last.value) if last is not None else ""
 
-    def _attach_closing(self, closing: str) -> None:
-        last = last_header_table(self._tree)
-        append_trivia(last.value if last is not None else self._tree, closing)
+def _held(segment: Segment) -> tuple[str | None, dict[str, Any] | None]:
+    return segment.record_id, segment.row
 
-    def _ensure_blank_line_after(self, table: Table) -> None:
-        following = self._table_after(table)
-        if following is not None and not following.trivia.indent.startswith("\n"):
-            following.trivia.indent = "\n" + following.trivia.indent
+
+def _index(rows: list[dict[str, Any]], row: dict[str, Any]) -> int:
+    """Where a record stands in its kind's list: found by identity first, which is a pointer scan."""
+    for index, candidate in enumerate(rows):
+        if candidate is row:
+            return index
+    return rows.index(row)
+
+
+def _same(current: list[Any], expected: tuple[Any, ...]) -> bool:
+    return len(current) == len(expected) and all(a is b or a == b for a, b in zip(current, expected, strict=True))
+
+
+def _inverse(step: _ChangeStep) -> _ChangeStep:
+    if isinstance(step, _Splice):
+        return _Splice(step.start, step.new, step.old)
+    if isinstance(step, _Rows):
+        return _Rows(step.kind, step.start, step.new, step.old)
+    return _Value(step.key, step.new, step.old)
+
+
+def _check(old: tuple[Segment, ...], new: list[Segment]) -> None:
+    """Each new segment holding a record reads back as exactly that record; the others hold what they held."""
+    for segment in new:
+        if segment.row is None or any(segment is o or segment.text == o.text for o in old):
+            continue
+        expected: Any = [segment.row] if segment.array else segment.row
+        try:
+            data = tomllib.loads(segment.text)
+        except tomllib.TOMLDecodeError:
+            data = None
+        if data != {segment.name: expected}:
+            raise DocumentError(f"the edit of {segment.record_id} would not read back as intended; nothing changed")
+    others_old = [s.text for s in old if s.row is None]
+    others_new = [s.text for s in new if s.row is None]
+    if others_old != others_new and [_loads(t) for t in others_old] != [_loads(t) for t in others_new]:
+        raise DocumentError("the edit would change other tables of the file; nothing changed")
+
+
+def _loads(text: str) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
 
 
 def _in_schema_order(record_type: type, fields: dict[str, Value]) -> list[tuple[str, Value]]:
@@ -545,119 +807,3 @@ def _plain(value: Value) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
-
-
-def _set_item(container: Container, key: str, value: Any) -> None:
-    """Set `key` in a table's container, keeping the old item's style and comments where there is one."""
-    old_item = container.item(key) if key in container else None
-    if isinstance(old_item, OutOfOrderTableProxy):
-        raise DocumentError(f"the table {key} is split around other tables; keep it together by hand")
-    if isinstance(value, dict):
-        if isinstance(old_item, Table):
-            sub = old_item.value
-            for sub_key in [k for k in sub if k not in value]:
-                sub.remove(sub_key)
-            for sub_key, sub_value in value.items():
-                if sub.get(sub_key) != sub_value:
-                    _set_item(sub, sub_key, sub_value)
-            return
-        new_table = tomlkit.table()
-        for sub_key, sub_value in value.items():
-            new_table.add(sub_key, sub_value)
-        new_item: Item = new_table
-    elif isinstance(value, list) and isinstance(old_item, Array):
-        _edit_array(old_item, value)
-        return
-    elif isinstance(value, str):
-        new_item = _string_like(old_item, value)
-    else:
-        new_item = tomlkit.item(value)
-    if old_item is not None and not isinstance(new_item, Table):
-        _copy_trivia(old_item, new_item)
-        container[key] = new_item
-        return
-    if old_item is not None:
-        container.remove(key)
-    _insert_key(container, key, new_item)
-
-
-def _string_like(old: Item | None, value: str) -> String:
-    """A string in the old item's style (literal, multi-line...) when the value can be written in it."""
-    multiline = "\n" in value
-    style = old.type if isinstance(old, String) else None
-    candidates = []
-    if "\r" in value:
-        # a multi-line string would hold the CR raw, and TOML reads CRLF inside one back as LF
-        candidates.append(StringType.SLB)
-    elif style is not None and (style.is_multiline() or not multiline):
-        candidates.append(style)
-    candidates.append(StringType.MLB if multiline else StringType.SLB)
-    for candidate in candidates:
-        try:
-            new = String.from_raw(value, candidate)
-        except InvalidStringError:
-            continue
-        if (
-            candidate is style
-            and old is not None
-            and style.is_multiline()
-            and old.as_string()[3:4] == "\n"
-            and new.as_string()[3:4] != "\n"
-        ):
-            # keep the habit of starting the text on the line after the opening quotes
-            new = String(candidate, value, "\n" + new.as_string()[3:-3], Trivia())
-        return new
-    raise DocumentError(f"cannot write {value!r} as a TOML string")  # pragma: no cover - MLB takes any text
-
-
-def _edit_array(array: Array, values: list[Any]) -> None:
-    """Change an array in place (remove what went, insert what came) so comments inside it stay."""
-    current = list(array.unwrap())
-    remaining = Counter(values)
-    for index, value in enumerate(list(current)):
-        remaining[value] -= 1
-        current[index] = (value, remaining[value] >= 0)
-    for index in reversed(range(len(current))):
-        if not current[index][1]:
-            del array[index]
-    kept = [value for value, keep in current if keep]
-    for index, value in enumerate(values):
-        if index < len(kept) and kept[index] == value:
-            continue
-        if value in kept[index:]:  # a reorder: rebuild, which loses the comments inside the array
-            array.clear()
-            array.extend(values)
-            return
-        array.insert(index, value)
-        kept.insert(index, value)
-
-
-def _copy_trivia(old: Item, new: Item) -> None:
-    new.trivia.indent = old.trivia.indent
-    new.trivia.comment_ws = old.trivia.comment_ws
-    new.trivia.comment = old.trivia.comment
-    new.trivia.trail = old.trivia.trail
-
-
-def _insert_key(container: Container, key: str, item: Item) -> None:
-    """Add a new key after the table's last key and before its sub-tables and trailing comments."""
-    body = container.body
-    last_key = None
-    first_table = None
-    for i, (k, v) in enumerate(body):
-        if isinstance(v, (Table, AoT)):
-            if first_table is None:
-                first_table = i
-        elif k is not None and first_table is None:
-            last_key = i
-    if isinstance(item, Table):
-        item.trivia.indent = ""
-        container.append(key, item)
-        return
-    if last_key is not None:
-        item.trivia.indent = body[last_key][1].trivia.indent
-    position = (last_key + 1) if last_key is not None else (first_table or 0)
-    if position >= len(body):
-        container.append(key, item)
-    else:
-        container._insert_at(position, key, item)

@@ -1,0 +1,187 @@
+"""The file as a person sees it: a preamble, then one block of lines per top-level table, then closing comments.
+
+A block (a segment) is a header such as `[[threats]]` or `[system]`, its keys, its sub-tables (`[reviews.metrics]`)
+and the comment lines written above the header; the file is exactly its segments joined. Headers are found by a
+linear scan that knows where multi-line strings, arrays and inline tables begin and end, so a line such as
+`[[threats]]` inside a multi-line string is text, not a header.
+
+Ownership of the lines between two blocks (the gap) follows comment rules the README promises: comment lines right
+after a block's last line (no blank line between) are glued to it; the rest of the gap opens the next segment.
+Within that opening, the comment block right above the header (and the blank lines above that block) is the
+record's own; anything above it (a section banner set off by a blank line) belongs to the place, see `lead_end`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tmtui.document.comments import split_indent
+
+# Strings and comments are skipped whole, so brackets, quotes and `#` inside them count for nothing. Possessive
+# quantifiers keep long strings linear.
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+"{3,5}'
+    r"|'''[\s\S]*?'{3,5}"
+    r'|"(?:[^"\\\n]++|\\.)*+"'
+    r"|'[^'\n]*'"
+    r"|#[^\n]*"
+    r"|[\[\]{}\n]"
+)
+_KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
+_HEADER = re.compile(rf"[ \t]*(\[\[?)[ \t]*((?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))*)[ \t]*\]")
+_PART = re.compile(_KEY_PART)
+
+
+class ScanError(ValueError):
+    """The scan met something it cannot read as TOML; the file parsed with tomllib, so this is a scanner bug."""
+
+
+@dataclass(frozen=True, eq=False)
+class Segment:
+    """One block of the file's text. Segments compare by identity: an edit replaces a segment, never changes it.
+
+    `path` holds the keys of its header (`("threats",)` for `[[threats]]`, `("reviews", "metrics")` for a
+    `[reviews.metrics]` written apart from its record), empty for the preamble and the closing comments; `array`
+    tells `[[...]]` from `[...]`; `header` is where the header's `[` stands in `text`. A segment that holds a record
+    (or the system table) carries its id and its data, `row`, which is never changed in place.
+    """
+
+    text: str
+    path: tuple[str, ...] = ()
+    array: bool = False
+    header: int = 0
+    record_id: str | None = None
+    row: dict[str, Any] | None = None
+
+    @property
+    def name(self) -> str | None:
+        """The first key of the header: the kind of record (`threats`), `system`, or another table's name."""
+        return self.path[0] if self.path else None
+
+    @property
+    def is_record(self) -> bool:
+        return self.array and len(self.path) == 1
+
+    def lead_end(self) -> int:
+        """Where the part of the opening that belongs to the place (banners) ends and the record's own begins."""
+        place, _ = split_indent(self.text[: self.header])
+        return len(place)
+
+    def holding(self, record_id: str | None, row: dict[str, Any] | None) -> Segment:
+        return Segment(self.text, self.path, self.array, self.header, record_id, row)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A text cut into segments: the preamble (keys and comments before the first header, possibly empty), the
+    header segments, and the closing comments after the last block (possibly empty)."""
+
+    preamble: str
+    segments: list[Segment]
+    closing: str
+
+
+def statements(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_header) of each top-level statement: a header line or a key with its whole value.
+
+    Lines between statements are blank or comment lines. Linear in the length of the text.
+    """
+    length = len(text)
+    pos = 0
+    find = text.find
+    while pos < length:
+        newline = find("\n", pos)
+        end = length if newline < 0 else newline + 1
+        line = text[pos:end]
+        first = line.lstrip(" \t")[:1]
+        if first in ("", "\n", "\r", "#"):
+            pos = end
+            continue
+        if first == "[":
+            yield pos, end, True
+            pos = end
+            continue
+        if "[" in line or "{" in line or '"""' in line or "'''" in line:
+            end = _value_end(text, pos)
+        yield pos, end, False
+        pos = end
+
+
+def _value_end(text: str, start: int) -> int:
+    """The end of the key statement starting at `start`: past the newline where its brackets are all closed."""
+    depth = 0
+    for match in _TOKEN.finditer(text, start):
+        token = match.group()
+        if token == "\n":
+            if depth == 0:
+                return match.end()
+        elif token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+    return len(text)
+
+
+def header_path(line: str) -> tuple[tuple[str, ...], bool]:
+    """The keys of a header line and whether it is an array header (`[[...]]`)."""
+    match = _HEADER.match(line)
+    if match is None:
+        raise ScanError(f"not a table header: {line.strip()!r}")
+    return tuple(_unquote(part) for part in _PART.findall(match.group(2))), match.group(1) == "[["
+
+
+def _unquote(part: str) -> str:
+    if part[0] == "'":
+        return part[1:-1]
+    if part[0] == '"':
+        if "\\" not in part:
+            return part[1:-1]
+        key: str = tomllib.loads(f"k = {part}")["k"]
+        return key
+    return part
+
+
+def _glued_end(text: str, start: int, stop: int) -> int:
+    """The end of the comment lines at `start` before any blank line: they stay with the block above them."""
+    pos = start
+    while pos < stop:
+        newline = text.find("\n", pos, stop)
+        end = stop if newline < 0 else newline + 1
+        if text[pos:end].lstrip(" \t")[:1] != "#":
+            break
+        pos = end
+    return pos
+
+
+def split(text: str, at_file_start: bool = True) -> Split:
+    """Cut `text` into segments. With `at_file_start` false, `text` is a stretch of a file that starts where a
+    block ended, so comment lines at its start are glued to nothing before them only if it is the file's start."""
+    segments: list[Segment] = []
+    boundaries: list[int] = []  # where each segment's text starts
+    heads: list[tuple[int, tuple[str, ...], bool]] = []
+    current: str | None = None
+    block_end = 0  # end of the last statement seen
+    started = at_file_start  # at the file start, comment lines before any blank line are glued to it
+    for start, end, is_header in statements(text):
+        if is_header:
+            path, array = header_path(text[start:end])
+            continuation = current is not None and len(path) > 1 and path[0] == current
+            if not continuation:
+                boundary = _glued_end(text, block_end, start) if started else block_end
+                boundaries.append(boundary)
+                line = text[start:end]
+                heads.append((start + len(line) - len(line.lstrip(" \t")), path, array))
+                current = path[0]
+        started = True
+        block_end = end
+    closing_start = _glued_end(text, block_end, len(text)) if started else 0
+    if not heads:
+        return Split(text[:closing_start], [], text[closing_start:])
+    ends = [*boundaries[1:], closing_start]
+    for begin, finish, (bracket, path, array) in zip(boundaries, ends, heads, strict=True):
+        segments.append(Segment(text[begin:finish], path, array, bracket - begin))
+    return Split(text[: boundaries[0]], segments, text[closing_start:])
