@@ -3,6 +3,7 @@ is asked about, and a file that cannot be written never traps the user. Driven w
 
 from __future__ import annotations
 
+import signal
 import tomllib
 from contextlib import nullcontext
 from pathlib import Path
@@ -378,3 +379,17 @@ async def test_a_read_only_file_opens_read_only_and_the_first_edit_offers_save_a
         await settle(app, pilot)
     assert commented_file.read_bytes() == before
     assert threat(mine, "T1")["title"] == "SQL injection" + TYPED + "!"
+
+
+async def test_a_hang_up_with_a_file_that_cannot_be_written_puts_the_edits_in_a_new_file_beside_it(commented_file):
+    app = make_app(commented_file, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into_t1_title(app, pilot)
+        commented_file.write_text("[[threats]\nbroken")
+        app._hang_up(signal.SIGHUP)
+        assert app.hang_up_timer is not None
+        app.hang_up_timer.cancel()  # in the real app it ends a process whose terminal is gone; here, the tests'
+        await settle(app, pilot)
+    assert commented_file.read_text() == "[[threats]\nbroken"
+    (rescued,) = commented_file.parent.glob("threatmodel.unsaved-*.toml")
+    assert threat(rescued, "T1")["title"] == "SQL injection" + TYPED

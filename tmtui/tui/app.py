@@ -37,7 +37,7 @@ from tmtui.model import compute_metrics
 from tmtui.model.text import visible
 from tmtui.session import FieldConflict, ReadOnlyError, RecordGoneError, SaveJob, SaveReport, Session
 from tmtui.starter import starter_text
-from tmtui.state import remember
+from tmtui.state import backup_folder, remember
 from tmtui.tui.commands import ModelCommands
 from tmtui.tui.keymap import KEYMAP, bindings, key_label
 from tmtui.tui.messages import (
@@ -88,6 +88,7 @@ class TmtuiApp(App[int]):
         self._held_keys: collections.deque[events.Key] = collections.deque()  # a burst, applied one by one
         self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._key_pump: asyncio.Task[None] | None = None
+        self.hang_up_timer: threading.Timer | None = None  # ends the process if a clean exit hangs after a hang-up
         # every screen that shows the model redraws from this one signal after an edit, an undo or a merge
         self.model_changed: Signal[None] = Signal(self, "model-changed")
         if self.settings.theme in self.available_themes:
@@ -709,14 +710,27 @@ class TmtuiApp(App[int]):
         self.leave("switched", switch)
 
     def _hang_up(self, signum: int) -> None:
-        """The terminal is gone (SIGHUP) or the system stops the app (SIGTERM): commit, save now, exit."""
+        """The terminal is gone (SIGHUP) or the system stops the app (SIGTERM): commit, save now, exit.
+
+        With no one left to ask, edits the file cannot take (read-only, broken on disk) go to a new file beside it,
+        or else beside the backups.
+        """
         try:
             self.commit_typing()
-            if self.session is not None and self.session.dirty:
-                self.session.save()
+            session = self.session
+            if session is not None and session.dirty and session.save().error:
+                for rescue in _rescue_paths(self.model_path):
+                    try:
+                        rescue.parent.mkdir(parents=True, exist_ok=True)
+                        session.save_as(rescue)
+                        break
+                    except (OSError, DocumentError):
+                        continue
         finally:
             # the terminal may be gone, so a clean exit may never finish: the file is saved, leave in any case
-            threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,)).start()
+            self.hang_up_timer = threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,))
+            self.hang_up_timer.daemon = True
+            self.hang_up_timer.start()
             self.exit(128 + signum)
 
     def _install_hang_up(self) -> None:
@@ -828,6 +842,13 @@ def _escape_then_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
     character = key.character
     name = character if character.isalnum() else _character_to_key(character)
     return events.Key("escape", "\x1b"), events.Key(name, character)
+
+
+def _rescue_paths(path: Path) -> list[Path]:
+    """Where edits go when a hang-up finds the model unwritable: new files, never one that exists."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"{path.stem}.unsaved-{stamp}{path.suffix}"
+    return [path.with_name(name), backup_folder() / name]
 
 
 def _busy(node: MessagePump) -> bool:
