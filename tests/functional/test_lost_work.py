@@ -393,3 +393,21 @@ async def test_a_hang_up_with_a_file_that_cannot_be_written_puts_the_edits_in_a_
     assert commented_file.read_text() == "[[threats]\nbroken"
     (rescued,) = commented_file.parent.glob("threatmodel.unsaved-*.toml")
     assert threat(rescued, "T1")["title"] == "SQL injection" + TYPED
+
+
+async def test_quitting_while_the_field_being_typed_changed_on_disk_asks_first(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "enter", "ctrl+u", *"mine")
+        change_t1_title_on_disk(commented_file)
+        app.check_disk()
+        await settle(app, pilot)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running and isinstance(app.screen, ChoiceModal)
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert not app.is_running
+    assert threat(commented_file, "T1")["title"] == "mine"

@@ -324,11 +324,16 @@ class TmtuiApp(App[int]):
         read_only = " (read-only: ctrl+s saves elsewhere)" if self.session.read_only else ""
         self.sub_title = visible(f"{self.model_path}{read_only}{' ●' if pending else ''}")
 
-    def commit_typing(self) -> None:
-        """Commit what is typed in any form, before whatever was asked: a save, a quit, a pane, a hang-up."""
+    def commit_typing(self) -> bool:
+        """Commit what is typed in any form, before whatever was asked: a save, a quit, a pane, a hang-up.
+
+        False when typing met a change made elsewhere: the person is being asked, so a quit must wait.
+        """
+        committed = True
         for screen in self.screen_stack:
             for form in screen.query(RecordForm):
-                form.flush()
+                committed = form.flush() and committed
+        return committed
 
     # ---- saving: the session decides, a worker writes ---------------------------------------------------------
 
@@ -656,7 +661,9 @@ class TmtuiApp(App[int]):
     def leave(self, leaving: str, then: Callable[[], None]) -> None:
         """Commit the field being typed, write every edit, then `then`. When the file cannot be written, offer to
         save elsewhere, to drop the edits, or to stay: never a dead end."""
-        self.commit_typing()
+        if not self.commit_typing():
+            self.notify(f"Not {leaving} yet: answer the question about your typing, then {leaving} again.")
+            return
         session = self.session
         if session is None or not session.dirty:
             then()

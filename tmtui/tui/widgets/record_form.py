@@ -49,6 +49,7 @@ class RecordForm(VerticalScroll):
         self.record_id = record_id
         self.preset = dict(preset or {})
         self.record_type = System if kind == SYSTEM else RECORD_TYPE_BY_KIND[kind]
+        self._conflicts_asked = 0
 
     def current(self) -> Record | System | None:
         model = self.session.model
@@ -80,13 +81,16 @@ class RecordForm(VerticalScroll):
     def on_mount(self) -> None:
         self.refresh_from_model()
 
-    def flush(self) -> None:
+    def flush(self) -> bool:
         """Commit the field being typed in, and any commit still on its way, now: before the form goes away, the
-        file is saved or the app quits (a message would arrive too late)."""
+        file is saved or the app quits (a message would arrive too late). False when typing met a change made
+        elsewhere, which the person is now asked about."""
+        asked = self._conflicts_asked
         for editor in self.query(FieldEditor):
             if editor.typing():
                 editor.flush()
             self._apply(editor)
+        return self._conflicts_asked == asked
 
     def on_key(self, event: events.Key) -> None:
         # the system summary is a form inside a pane: escape commits it and gives the keys back to the pane
@@ -126,6 +130,7 @@ class RecordForm(VerticalScroll):
             else:
                 self.session.set_field(self.record_id or SYSTEM, key, value, base=base)
         except FieldConflict as conflict:
+            self._conflicts_asked += 1
             self.post_message(FieldConflicted(conflict, self.kind, self.drafted()))
             return
         except DocumentError as error:
