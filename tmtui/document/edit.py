@@ -734,16 +734,18 @@ def _kind_problem(kind: str, rows: Any, segments: list[Segment]) -> str | None:
     """Why the records of `kind` cannot be edited, or None when each is one `[[kind]]` segment."""
     if rows is None and not segments:
         return None
-    if isinstance(rows, list) and rows and not segments:
+    if isinstance(rows, list) and not segments:
         return f"{kind} is written as an inline array; tmtui edits only [[{kind}]] tables (rewrite it by hand)"
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return f"{kind} is not written as [[{kind}]] tables; tmtui can only read it (rewrite it by hand)"
     apart = next((s for s in segments if not s.is_record), None)
     if apart is not None:
         header = ".".join(apart.path)
         return (
             f"[{header}] is written apart from the [[{kind}]] record it belongs to, after another table; "
-            f"tmtui edits {kind} once each record's tables follow its header: move it by hand"
+            f"tmtui edits {kind} once each record's tables follow its header (move it there by hand)"
         )
-    if not isinstance(rows, list) or len(rows) != len(segments) or not all(isinstance(r, dict) for r in rows):
+    if len(rows) != len(segments):
         return f"tmtui cannot tell which [[{kind}]] table holds which record; {kind} can only be read"
     return None
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from tmtui.document.segments import header_path, statements
 from tmtui.model.findings import Finding
 
-_AOT_HEADER = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]")
-_TABLE_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
-_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*(.*)$""")
+_KEY = re.compile(r"""[ \t]*("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[=.]""")
 
 
 def _unquote(name: str) -> str:
@@ -45,38 +44,30 @@ def place_findings(findings: list[Finding], text: str) -> list[Finding]:
 
 
 def index_lines(text: str) -> LineIndex:
+    """Where each record's header and each of its keys stand, from the same scan that cuts a file into segments
+    (so a line such as `[[threats]]` or `title = ...` inside a multi-line string is never taken for one)."""
     index = LineIndex()
     counts: dict[str, int] = {}
     current: tuple[str | None, int | None] = (None, None)
-    open_string: str | None = None  # the delimiter of a multi-line string we are inside
-    for number, line in enumerate(text.split("\n"), start=1):
-        if open_string is not None:
-            if line.count(open_string) % 2 == 1:
-                open_string = None
-            continue
-        if match := _AOT_HEADER.match(line):
-            name = _unquote(match.group(1))
-            counts[name] = counts.get(name, 0) + 1
-            current = (name, counts[name] - 1)
-            index.headers.setdefault(current, number)
-            continue
-        if match := _TABLE_HEADER.match(line):
-            name = _unquote(match.group(1))
-            parent, _, sub = name.partition(".")
-            if sub and parent in counts:
+    number, counted = 1, 0
+    for start, end, is_header in statements(text):
+        number += text.count("\n", counted, start)
+        counted = start
+        line = text[start:end]
+        if is_header:
+            path, array = header_path(line)
+            name = ".".join(path)
+            if array:
+                counts[name] = counts.get(name, 0) + 1
+                current = (name, counts[name] - 1)
+                index.headers.setdefault(current, number)
+            elif len(path) > 1 and path[0] in counts:
                 # a sub-table of the latest record, such as [reviews.metrics]
-                current = (parent, counts[parent] - 1)
-                index.keys.setdefault((*current, sub), number)
+                current = (path[0], counts[path[0]] - 1)
+                index.keys.setdefault((*current, ".".join(path[1:])), number)
             else:
                 current = (name, None)
                 index.headers.setdefault(current, number)
-            continue
-        if match := _KEY.match(line):
-            key = _unquote(match.group(1))
-            index.keys.setdefault((*current, key), number)
-            value = match.group(2)
-            for delimiter in ('"""', "'''"):
-                if value.count(delimiter) % 2 == 1:
-                    open_string = delimiter
-                    break
+        elif match := _KEY.match(line):
+            index.keys.setdefault((*current, _unquote(match.group(1))), number)
     return index
