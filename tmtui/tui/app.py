@@ -59,10 +59,10 @@ from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.screens.save_as_screen import SaveAsScreen
 from tmtui.tui.widgets.fields import InputEditor
 from tmtui.tui.widgets.record_form import RecordForm
-from tmtui.tui.widgets.record_list import RecordList, RecordTable
+from tmtui.tui.widgets.record_list import RecordList
 
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
-PANE_ACTIONS = {"pane", "new_record", "edit_record", "delete_record", "export"}
+PANE_ACTIONS = {"pane", "new_record", "export"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
 KEY_SETTLE_SECONDS = 1.0  # the longest a key of a burst waits for the one before to be handled
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
@@ -533,15 +533,6 @@ class TmtuiApp(App[int]):
         if isinstance(self.screen, MainScreen):
             self.screen.show_pane(number)
 
-    def _selected(self) -> tuple[str, str] | None:
-        focused = self.focused
-        if not isinstance(focused, RecordTable) or focused.selected_id is None:
-            return None
-        if not focused.selected_id:
-            self.notify("This record has no id, so tmtui cannot edit it: give it one in the file.", severity="warning")
-            return None
-        return focused.kind, focused.selected_id
-
     def action_new_record(self) -> None:
         main = self.main_screen
         if main is None or self.screen is not main or self.session is None:
@@ -557,20 +548,10 @@ class TmtuiApp(App[int]):
         else:
             self.push_screen(RecordScreen(self.session, kind, None))
 
-    def action_edit_record(self) -> None:
-        selected = self._selected()
-        if selected:
-            self.open_record(*selected)
-
     def open_record(self, kind: str, record_id: str) -> None:
         if self.session is not None:
             self.commit_typing()
             self.push_screen(RecordScreen(self.session, kind, record_id))
-
-    def action_delete_record(self) -> None:
-        selected = self._selected()
-        if selected:
-            self.delete_record(selected[1])
 
     def delete_record(self, record_id: str) -> None:
         """Delete a record once the person says yes, offering to drop the references to it."""
