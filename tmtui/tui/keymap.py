@@ -34,6 +34,7 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("filter-end", "escape", "end_filter", "End filter", "Records", scope="filter"),
     KeyAction("mitigate", "m", "mitigate", "Mitigate", "Records", scope="unmitigated"),
     KeyAction("record-review", "r", "record_review", "Review", "Records", scope="review-pane"),
+    KeyAction("coverage-grid", "c", "coverage", "Coverage grid", "Records", scope="review-pane", show=False),
     KeyAction("undo", "ctrl+z", "undo", "Undo", "Editing", show=False),
     KeyAction("redo", "ctrl+y", "redo", "Redo", "Editing", show=False),
     KeyAction("editor", "ctrl+e", "open_editor", "$EDITOR", "Editing", scope="long-text"),

@@ -75,3 +75,12 @@ class RecordReview(Message):
 
 class LeaveForm(Message):
     """Escape in a form that is part of a pane (the system summary): its field is committed, focus goes back."""
+
+
+class NewThreatFor(Message):
+    """Start a threat that targets an element, with one STRIDE category preset (a gap in the coverage grid)."""
+
+    def __init__(self, target_id: str, stride: str) -> None:
+        super().__init__()
+        self.target_id = target_id
+        self.stride = stride

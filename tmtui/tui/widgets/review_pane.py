@@ -1,18 +1,23 @@
-"""Pane 4, "How well did we do?": the figures as bars, the trend since the last review, and the review log."""
+"""Pane 4, "How well did we do?": the coverage grid, the figures as bars, the trend since the last review, and the
+review log."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantBlur, DescendantFocus
+from textual.widgets import DataTable, Static
 
 from tmtui.model import Metrics, MitigationStatus, Model, Risk, ThreatStatus, compute_metrics
+from tmtui.model.coverage import Coverage, compute_coverage
 from tmtui.tui.keymap import bindings
 from tmtui.tui.messages import RecordReview
 from tmtui.tui.text import literal
-from tmtui.tui.widgets.bars import bar_chart, percent_bar
+from tmtui.tui.widgets.bars import BAR_WIDTH, bar_chart, percent_bar
 from tmtui.tui.widgets.columns import columns_for
+from tmtui.tui.widgets.coverage_grid import CoverageGrid, grid_width, legend
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList
 from tmtui.tui.widgets.style import RISK_BAR, STATUS_STYLE
@@ -48,17 +53,33 @@ def trend(model: Model, metrics: Metrics) -> Text:
 
 
 class ReviewPane(Pane):
+    """The coverage grid beside the figures, over the review log."""
+
     BINDINGS = bindings("review-pane")
+    DEFAULT_CSS = """
+    ReviewPane #review-top { height: 2fr; min-height: 8; }
+    ReviewPane #coverage { width: 45; height: 1fr; margin-right: 1; }
+    ReviewPane #coverage-title, ReviewPane #coverage-hint { height: 1; padding: 0 1; }
+    ReviewPane #coverage-title { text-style: bold; color: $text-muted; }
+    ReviewPane CoverageGrid { height: 1fr; border: round $panel; scrollbar-size-vertical: 1; }
+    ReviewPane CoverageGrid:focus { border: round $primary; }
+    ReviewPane #review-figures { width: 1fr; height: 1fr; padding: 0 1; }
+    ReviewPane #review-figures .chart { width: 1fr; height: auto; margin-top: 1; }
+    """
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="figures"):
-            yield Static("", id="headline")
-            with Horizontal(id="charts"):
+        with Horizontal(id="review-top"):
+            with Vertical(id="coverage"):
+                yield Static("", id="coverage-title")
+                yield CoverageGrid(id="coverage-grid")
+                yield Static("", id="coverage-hint")
+            with VerticalScroll(id="review-figures"):
+                yield Static("", id="headline")
+                yield Static("", id="trend")
+                yield Static("", id="gaps")
                 yield Static("", id="by-risk", classes="chart")
                 yield Static("", id="by-status", classes="chart")
                 yield Static("", id="by-mitigation", classes="chart")
-            yield Static("", id="gaps")
-            yield Static("", id="trend")
         yield RecordList(
             "reviews",
             columns_for("reviews"),
@@ -70,25 +91,60 @@ class ReviewPane(Pane):
     def main_list(self) -> RecordList:
         return self.query_one("#reviews", RecordList)
 
+    @property
+    def grid(self) -> CoverageGrid:
+        return self.query_one(CoverageGrid)
+
     def action_record_review(self) -> None:
         self.post_message(RecordReview())
+
+    def action_coverage(self) -> None:
+        self.grid.focus()
 
     def on_resize(self) -> None:
         if not self.stale:
             self.refresh_from_model()
 
+    @on(DataTable.CellHighlighted, "#coverage-grid")
+    def _cell_highlighted(self) -> None:
+        self._show_hint()
+
+    @on(DescendantFocus)
+    @on(DescendantBlur)
+    def _focus_moved(self) -> None:
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        grid = self.grid
+        hint = self.query_one("#coverage-hint", Static)
+        hint.update(grid.described(hint.content_region.width) if grid.has_focus else legend())
+
     def refresh_from_model(self) -> None:
         model = self.session.model
-        room = max(20, (self.size.width - 2) // 3 - 2) if self.size.width else 0
         metrics = compute_metrics(model)
+        coverage = compute_coverage(model)
+        widest = 28 if self.size.width >= 100 else 22
+        coverage_width = max(40, grid_width(coverage, widest))
+        self.query_one("#coverage").styles.width = coverage_width
+        room = max(24, self.size.width - coverage_width - 2) if self.size.width else 0
+        title = Text(f"Coverage {coverage.percent}%", style="bold")
+        title.append(f" · {coverage.not_considered} gaps · c: to the grid")
+        self.query_one("#coverage-title", Static).update(title)
+        self.grid.show(coverage, widest)
+        self._show_hint()
         headline = Text(f"{metrics.threats} threats · {metrics.open} open · ", style="bold")
         headline.append(
             f"{metrics.open_high_risk} open at high risk or above",
             style="bold red" if metrics.open_high_risk else "bold green",
         )
         headline.append("\n")
-        headline.append_text(percent_bar("Mitigated", metrics.mitigated_percent))
+        # "Mitigated " before the bar, " 100%" after it, and the figures' padding and scrollbar around it
+        bar = max(10, min(BAR_WIDTH + 10, room - 19)) if room else BAR_WIDTH + 10
+        headline.append_text(percent_bar("Mitigated", metrics.mitigated_percent, bar))
+        headline.append("\n")
+        headline.append_text(percent_bar("Resolved ", metrics.resolved_percent, bar))
         self.query_one("#headline", Static).update(headline)
+        self.query_one("#trend", Static).update(trend(model, metrics))
         self.query_one("#by-risk", Static).update(
             bar_chart(
                 "Open threats by risk",
@@ -117,22 +173,23 @@ class ReviewPane(Pane):
                 room,
             )
         )
-        gaps = Text()
-        gaps.append("Open threats without a mitigation: ", style="bold")
-        gaps.append_text(
-            literal(
-                ", ".join(metrics.threats_without_mitigation) or "none",
-                style="red" if metrics.threats_without_mitigation else "green",
-            )
-        )
-        gaps.append("\nComponents no threat targets: ", style="bold")
-        gaps.append_text(
-            literal(
-                ", ".join(metrics.components_without_threats) or "none",
-                style="yellow" if metrics.components_without_threats else "green",
-            )
-        )
-        self.query_one("#gaps", Static).update(gaps)
-        self.query_one("#trend", Static).update(trend(model, metrics))
+        self.query_one("#gaps", Static).update(gaps(metrics, coverage))
         self.main_list().show(model.reviews, model, self.session.findings)
         self.stale = False
+
+
+def gaps(metrics: Metrics, coverage: Coverage) -> Text:
+    """The lists of what nobody has worked on yet: ids, so a person can go and find them."""
+    out = Text()
+    for title, ids, style in (
+        ("Open threats without a mitigation: ", metrics.threats_without_mitigation, "red"),
+        ("Elements no threat targets: ", coverage.elements_without_threats, "yellow"),
+        ("Assets no threat names: ", coverage.assets_without_threats, "yellow"),
+    ):
+        if out:
+            out.append("\n")
+        out.append(title, style="bold")
+        out.append_text(literal(", ".join(i or "(no id)" for i in ids) or "none", style=style if ids else "green"))
+    out.append("\nComplete threat grammar: ", style="bold")
+    out.append(f"{coverage.threats_with_grammar} of {coverage.threats} threats")
+    return out
