@@ -90,7 +90,7 @@ status = "not_applicable"
     assert cells(coverage, "F1")[T] is CellState.ANSWERED
     assert cells(coverage, "C1")[S] is CellState.ANSWERED  # an answered suggestion counts as considered
     row = next(e for e in coverage.elements if e.record_id == "C3")
-    assert row.cells[I].threats == ("T1", "T2")
+    assert row.cells[I].threats == ("T2", "T1")  # open ones first: the next to work on
     assert row.gaps == [R, D]
     assert (coverage.answered, coverage.open) == (4, 1)
     assert coverage.percent == round(100 * 5 / 15)

@@ -39,7 +39,7 @@ class CellState(StrEnum):
 @dataclass(frozen=True)
 class Cell:
     state: CellState
-    threats: tuple[str, ...] = ()  # ids of the threats on this element in this category
+    threats: tuple[str, ...] = ()  # ids of the threats on this element in this category, open ones first
 
     @property
     def considered(self) -> bool:
@@ -113,11 +113,12 @@ def _categories(threat: Threat) -> set[Stride]:
 
 
 def _cell(threats: list[Threat], expected: bool) -> Cell:
-    ids = tuple(t.id for t in threats)
-    if any(t.effective_status == ThreatStatus.OPEN for t in threats):
-        return Cell(CellState.OPEN, ids)
+    still_open = [t.id for t in threats if t.effective_status == ThreatStatus.OPEN]
+    decided = [t.id for t in threats if t.effective_status != ThreatStatus.OPEN]
+    if still_open:
+        return Cell(CellState.OPEN, (*still_open, *decided))
     if threats:
-        return Cell(CellState.ANSWERED, ids)
+        return Cell(CellState.ANSWERED, tuple(decided))
     return Cell(CellState.NOT_CONSIDERED if expected else CellState.NOT_EXPECTED)
 
 
