@@ -166,7 +166,7 @@ class Document:
             assert syntax_error is not None
             raise ModelSyntaxError(path, syntax_error)
         try:
-            model_from_data(data)
+            opened = model_from_data(data)  # kept: the first screen shows this model, built once
         except SchemaTooNewError as error:
             raise UnreadableError(path, str(error)) from None
         try:
@@ -191,6 +191,7 @@ class Document:
         self._disk_hash = disk_hash
         self._issued: dict[str, int] = {}  # highest number held or handed out per prefix; deleted ids stay retired
         self._note_ids()
+        self._opened: tuple[Model, list[Finding]] | None = opened
         self._model: tuple[Model, list[Finding]] | None = None
         self._io_lock = threading.Lock()  # a save runs on a worker thread; one write at a time
         self.revision = 0  # counts edits; the file holds revision `_saved_revision`
@@ -267,7 +268,8 @@ class Document:
 
     def _built(self) -> tuple[Model, list[Finding]]:
         if self._model is None:
-            model, findings = model_from_data(self._data)
+            model, findings = self._opened if self.revision == 0 and self._opened else model_from_data(self._data)
+            self._opened = None
             self._model = (model, findings + validate(model))
         return self._model
 

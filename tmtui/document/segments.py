@@ -88,27 +88,27 @@ class Split:
 def statements(text: str) -> Iterator[tuple[int, int, bool]]:
     """(start, end, is_header) of each top-level statement: a header line or a key with its whole value.
 
-    Lines between statements are blank or comment lines. Linear in the length of the text.
+    Lines between statements are blank or comment lines. Linear in the length of the text: only a line that may
+    open a multi-line value (a bracket, a brace, triple quotes) is read token by token.
     """
     length = len(text)
-    pos = 0
-    find = text.find
-    while pos < length:
-        newline = find("\n", pos)
-        end = length if newline < 0 else newline + 1
-        line = text[pos:end]
+    pos = skip = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if start < skip:  # inside a multi-line value
+            continue
         first = line.lstrip(" \t")[:1]
-        if first in ("", "\n", "\r", "#"):
-            pos = end
+        if first in ("", "\r", "#"):
             continue
+        end = min(pos, length)
         if first == "[":
-            yield pos, end, True
-            pos = end
-            continue
-        if "[" in line or "{" in line or '"""' in line or "'''" in line:
-            end = _value_end(text, pos)
-        yield pos, end, False
-        pos = end
+            yield start, end, True
+        elif "[" in line or "{" in line or '"""' in line or "'''" in line:
+            skip = _value_end(text, start)
+            yield start, skip, False
+        else:
+            yield start, end, False
 
 
 def _value_end(text: str, start: int) -> int:

@@ -1,0 +1,62 @@
+"""A threat appended by hand after the reviews (what a `git merge` often leaves): the app opens the file, adds a
+threat and edits the appended one, and each change lands where a person expects with every comment kept."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+
+from textual.widgets import Input
+
+from tmtui.document.settings import Settings
+from tmtui.tui.app import TmtuiApp
+from tmtui.tui.screens.main_screen import MainScreen
+from tmtui.tui.screens.record_screen import RecordScreen
+from tmtui.tui.widgets.record_list import RecordList
+
+APPENDED = '\n# appended after the reviews\n[[threats]]\nid = "T4"\ntitle = "Replay"\n'
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+async def settle(app: TmtuiApp, pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_threat_appended_after_the_reviews_is_edited_and_a_new_one_follows_it(commented_file, commented_text):
+    text = commented_text + APPENDED
+    commented_file.write_text(text)
+    app = TmtuiApp(commented_file, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "n")
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.press(*"Session fixation", "tab")
+        await settle(app, pilot)
+        assert changed_lines(text, commented_file.read_text()) == [
+            "+",
+            "+[[threats]]",
+            '+id = "T5"',
+            '+title = "Session fixation"',
+        ]
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        app.screen.query_one("#threats", RecordList).table.select("T4")
+        await pilot.press("enter")
+        assert isinstance(app.screen, RecordScreen) and app.screen.record_id == "T4"
+        app.screen.query_one("#field-title Input", Input).value = "Replay of old tokens"
+        await pilot.press("tab")
+        await settle(app, pilot)
+    after = commented_file.read_text()
+    assert after == text.replace('title = "Replay"', 'title = "Replay of old tokens"') + (
+        '\n[[threats]]\nid = "T5"\ntitle = "Session fixation"\n'
+    )
+    assert [t["id"] for t in tomllib.loads(after)["threats"]] == ["T1", "T2", "T3", "T4", "T5"]
