@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from tmtui.model import Metrics, MitigationStatus, Model, Risk, ThreatStatus, compute_metrics
 from tmtui.model.coverage import Coverage, compute_coverage
+from tmtui.model.metrics import reviews_in_order, since_review
 from tmtui.tui.keymap import bindings
 from tmtui.tui.messages import RecordReview
 from tmtui.tui.text import literal
@@ -22,32 +23,24 @@ from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList
 from tmtui.tui.widgets.style import RISK_BAR, STATUS_STYLE
 
+# The figures' names in the pane, where the line is narrow.
+SHORT_LABEL = {"open_high_risk": "open high risk"}
+
 
 def trend(model: Model, metrics: Metrics) -> Text:
-    """Now against the last recorded review."""
-    recorded = [r for r in model.reviews if r.metrics]
-    if not recorded:
+    """Now against the last recorded review (the latest by date)."""
+    reviews = reviews_in_order(model)
+    if not reviews:
         return Text("No review recorded yet: press r after a session to keep today's figures.", style="dim")
-    last = recorded[-1]
-    now = metrics.snapshot()
+    last = reviews[-1]
     out = literal(f"Since {last.id} ({last.label}): ", style="bold")
     parts = []
-    for key, label, better_when_lower in (
-        ("threats", "threats", None),
-        ("open", "open", True),
-        ("open_high_risk", "open high risk", True),
-        ("mitigated_percent", "mitigated %", False),
-    ):
-        before, after = last.metrics.get(key), now[key]
-        if not isinstance(before, int):
+    for change in since_review(last, metrics):
+        if change.before is None:
             continue
-        delta = after - before
-        style = ""
-        if delta and better_when_lower is not None:
-            style = "green" if (delta < 0) == better_when_lower else "red"
-        part = Text(f"{label} {before} → {after}")
-        if delta:
-            part.append(f" ({delta:+d})", style=style)
+        part = Text(f"{SHORT_LABEL.get(change.key, change.label)} {change.before} → {change.after}")
+        if change.delta:
+            part.append(f" ({change.delta:+d})", style={"better": "green", "worse": "red"}.get(change.verdict, ""))
         parts.append(part)
     return out + Text("  ·  ").join(parts)
 
