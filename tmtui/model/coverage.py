@@ -123,18 +123,22 @@ def _cell(threats: list[Threat], expected: bool) -> Cell:
 
 
 def compute_coverage(model: Model) -> Coverage:
-    by_target: dict[str, list[Threat]] = {}
+    # (element id, category) -> its threats, built in one pass over the threats
+    by_cell: dict[tuple[str, Stride], list[Threat]] = {}
+    targeted: set[str] = set()
     for threat in model.threats:
+        categories = _categories(threat)
         for target in dict.fromkeys(threat.targets):  # a target named twice counts once
             if target:
-                by_target.setdefault(target, []).append(threat)
+                targeted.add(target)
+                for stride in categories:
+                    by_cell.setdefault((target, stride), []).append(threat)
     rows = []
     elements: list[Component | Flow] = [*model.components, *model.flows]
     for record in elements:
         kind = element_kind(record)
-        on_element = by_target.get(record.id, []) if record.id else []
         cells = {
-            stride: _cell([t for t in on_element if stride in _categories(t)], stride in EXPECTED[kind])
+            stride: _cell(by_cell.get((record.id, stride), []) if record.id else [], stride in EXPECTED[kind])
             for stride in ALL
         }
         rows.append(ElementCoverage(record.id, record.KIND, kind, record.label, cells))
@@ -145,7 +149,7 @@ def compute_coverage(model: Model) -> Coverage:
         expected=len(expected),
         answered=sum(1 for c in expected if c.state is CellState.ANSWERED),
         open=sum(1 for c in expected if c.state is CellState.OPEN),
-        elements_without_threats=[r.record_id for r in rows if not (r.record_id and by_target.get(r.record_id))],
+        elements_without_threats=[r.record_id for r in rows if not (r.record_id and r.record_id in targeted)],
         assets_without_threats=[a.id for a in model.assets if a.id not in mentioned],
         threats_with_grammar=sum(1 for t in model.threats if has_grammar(t)),
         threats=len(model.threats),
