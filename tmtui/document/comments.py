@@ -1,12 +1,11 @@
 """Comment ownership: each table owns the comment lines written above its header.
 
-tomlkit files a comment written above `[[threats]]` under the *previous* table, so deleting or moving a record
-would carry its neighbour's comments. After every parse, `rehome_comments` moves those lines into the `indent` of
-the header below them, where tomlkit renders them unchanged. A comment glued to the last line of a table (no blank
-line between) stays with that table.
+The file's segments follow this rule (see `segments`). Inside one segment edited with tomlkit, tomlkit files a
+comment written above a sub-table's header under the table before it; after a parse, `rehome_comments` moves
+those lines into the `indent` of the header below them, where tomlkit renders them unchanged, so a new key lands
+above them. A comment glued to the last line of a table (no blank line between) stays with that table.
 
-Within a header's indent, the comment block directly above the header is the record's own; anything above a blank
-line (a section banner such as `# ---- Threats ----`) belongs to the place, and stays when the record goes.
+The rules for the lines above a header, which are plain text, are in `segments` (`split_indent`, `banner_end`).
 """
 
 from __future__ import annotations
@@ -36,20 +35,6 @@ def tables_in(body: list[tuple[Any, Item]]) -> Iterator[Table]:
             yield from header_tables(item.value)
 
 
-def last_header_table(container: Container) -> Table | None:
-    """The table rendered last, found from the end of the text rather than by walking all of it."""
-    for _, item in reversed(container.body):
-        if isinstance(item, AoT) and item.body:
-            return last_header_table(item.body[-1].value) or item.body[-1]
-        if isinstance(item, Table):
-            inner = last_header_table(item.value)
-            if inner is not None:
-                return inner
-            if not item.is_super_table():
-                return item
-    return None
-
-
 def _trailing_trivia_start(container: Container) -> int:
     """Index where the movable comments and blank lines at the end of a body begin."""
     body = container.body
@@ -75,50 +60,3 @@ def take_tail(container: Container) -> str:
     tail = "".join(item.as_string() for _, item in container.body[start:])
     del container.body[start:]
     return tail
-
-
-def split_indent(indent: str) -> tuple[str, str]:
-    """(what belongs to the place, what belongs to the record) of a header's indent.
-
-    The record's own part is the comment block right above its header with the blank lines above that block,
-    and the header's own indentation.
-    """
-    head, _, header_ws = indent.rpartition("\n")
-    if not _:
-        return "", indent
-    lines = (head + "\n").splitlines(keepends=True)
-    cut = len(lines)
-    while cut > 0 and lines[cut - 1].lstrip().startswith("#"):
-        cut -= 1
-    while cut > 0 and not lines[cut - 1].strip():
-        cut -= 1
-    return "".join(lines[:cut]), "".join(lines[cut:]) + header_ws
-
-
-def banner_end(trivia: str, names: tuple[str, ...]) -> int:
-    """Where the last comment block of `trivia` whose first line holds one of `names` ends; 0 when none does.
-
-    A banner is a block of comment lines set off by blank lines; its first line says what it introduces
-    (`# ---- 2. What could go wrong? ----`), the lines below explain.
-    """
-    end = offset = 0
-    named = False
-    in_block = False
-    for line in trivia.splitlines(keepends=True):
-        offset += len(line)
-        if not line.lstrip().startswith("#"):
-            in_block = False
-            continue
-        if not in_block:
-            in_block = True
-            first = line.lower()
-            named = any(name in first for name in names)
-        if named:
-            end = offset
-    return end
-
-
-def append_trivia(container: Container, text: str) -> None:
-    """Keep comment text at the end of a body, where nothing follows to take it."""
-    if text:
-        container.body.append((None, Whitespace(text)))

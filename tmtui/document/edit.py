@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tmtui.document.comments import banner_end
 from tmtui.document.read import parse_data
 from tmtui.document.save import DiskChangedError, write_atomically
-from tmtui.document.segments import ScanError, Segment, split
+from tmtui.document.segments import ScanError, Segment, banner_end, split
 from tmtui.document.source import (
     Source,
     UnreadableError,
@@ -607,7 +606,7 @@ class Document:
         """Take back a change made since `revision`, as if it had not happened (an edit refused half-way)."""
         for step in reversed(change.steps):
             self._apply(_inverse(step))
-        self._model = None
+        self._model = self._text = None  # a revision number is used again, so nothing cached under it stands
         self.revision = revision
 
     def _apply(self, step: _ChangeStep) -> None:

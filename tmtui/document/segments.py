@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tmtui.document.comments import split_indent
-
 # Strings and comments are skipped whole, so brackets, quotes and `#` inside them count for nothing. Possessive
 # quantifiers keep long strings linear.
 _TOKEN = re.compile(
@@ -185,3 +183,44 @@ def split(text: str, at_file_start: bool = True) -> Split:
     for begin, finish, (bracket, path, array) in zip(boundaries, ends, heads, strict=True):
         segments.append(Segment(text[begin:finish], path, array, bracket - begin))
     return Split(text[: boundaries[0]], segments, text[closing_start:])
+
+
+def split_indent(indent: str) -> tuple[str, str]:
+    """(what belongs to the place, what belongs to the record) of a header's indent.
+
+    The record's own part is the comment block right above its header with the blank lines above that block,
+    and the header's own indentation.
+    """
+    head, _, header_ws = indent.rpartition("\n")
+    if not _:
+        return "", indent
+    lines = (head + "\n").splitlines(keepends=True)
+    cut = len(lines)
+    while cut > 0 and lines[cut - 1].lstrip().startswith("#"):
+        cut -= 1
+    while cut > 0 and not lines[cut - 1].strip():
+        cut -= 1
+    return "".join(lines[:cut]), "".join(lines[cut:]) + header_ws
+
+
+def banner_end(trivia: str, names: tuple[str, ...]) -> int:
+    """Where the last comment block of `trivia` whose first line holds one of `names` ends; 0 when none does.
+
+    A banner is a block of comment lines set off by blank lines; its first line says what it introduces
+    (`# ---- 2. What could go wrong? ----`), the lines below explain.
+    """
+    end = offset = 0
+    named = False
+    in_block = False
+    for line in trivia.splitlines(keepends=True):
+        offset += len(line)
+        if not line.lstrip().startswith("#"):
+            in_block = False
+            continue
+        if not in_block:
+            in_block = True
+            first = line.lower()
+            named = any(name in first for name in names)
+        if named:
+            end = offset
+    return end
