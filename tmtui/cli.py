@@ -457,7 +457,10 @@ def model_at_revision(path: Path, revision: str) -> tuple[Model, bool]:
         raise CommandError(f"--since {revision}: a revision cannot start with '-'")
     prefix = _git(folder, "rev-parse", "--show-prefix")
     if prefix.returncode != 0:
-        raise CommandError(f"{path}: not inside a git repository, so --since has nothing to compare with")
+        said = _one_line(prefix.stderr.decode("utf-8", "replace"))
+        if "not a git repository" in said or not said:
+            raise CommandError(f"{path}: not inside a git repository, so --since has nothing to compare with")
+        raise CommandError(f"{path}: git cannot read its repository: {said}")  # say, its ownership is doubted
     commit = _git(folder, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if commit.returncode != 0:
         raise CommandError(f"--since {revision}: no such revision in this repository (a branch, tag or commit)")
