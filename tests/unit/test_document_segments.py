@@ -5,6 +5,8 @@ inside strings, CRLF, a BOM) change only the block they edit."""
 from __future__ import annotations
 
 import difflib
+import subprocess
+import sys
 import tomllib
 from typing import Any
 
@@ -342,3 +344,16 @@ def test_a_finding_after_a_multiline_string_is_placed_on_its_own_line():
     )
     loaded = load_text(decode(text.encode()))
     assert [(f.field, f.line) for f in loaded.findings if f.field == "status"] == [("status", 11)]
+
+
+def test_opening_a_file_for_editing_never_loads_tomlkit(commented_file):
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tmtui.session import Session\n"
+        f"session = Session.open(Path({str(commented_file)!r}))\n"
+        "session.model, session.findings\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'tomlkit'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
