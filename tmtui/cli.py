@@ -113,13 +113,21 @@ def _parser() -> argparse.ArgumentParser:
             "exist there is compared with an empty one)."
         ),
     )
-    diff.add_argument("paths", type=Path, nargs="*", metavar="PATH", help="OLD NEW; or, with --since, the model")
+    diff.add_argument(
+        "paths",
+        type=Path,
+        nargs="*",
+        metavar="PATH",
+        help=f"OLD NEW; or, with --since, the model (default: {DEFAULT_MODEL})",
+    )
     diff.add_argument("--since", metavar="GITREV", help="compare with the model as it was at this git revision")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
     stats = commands.add_parser("stats", help="the figures of pane 4: risk, progress, coverage, last review")
-    stats.add_argument("path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH")
-    stats.add_argument("--format", choices=("text", "json"), default="text")
+    stats.add_argument(
+        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
+    )
+    stats.add_argument("--format", choices=("text", "json"), default="text", help="json keys: see the README")
 
     restore = commands.add_parser(
         "restore",
