@@ -9,9 +9,11 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from functools import cached_property
+from typing import Any, ClassVar, Literal, TypeVar
 
 from tmtui.model.enums import (
     ComponentKind,
@@ -304,20 +306,91 @@ class Model:
         return [r for t in RECORD_TYPES for r in self.records(t.KIND)]
 
     def find(self, record_id: str) -> Record | None:
-        return self._index().get(record_id)
-
-    def _index(self) -> dict[str, Record]:
-        # The model is rebuilt after every edit rather than mutated, so the index can be built once, lazily.
-        index = self.__dict__.get("_by_id")
-        if index is None:
-            index = {}
-            for record in self.all_records():
-                index.setdefault(record.id, record)
-            self.__dict__["_by_id"] = index
-        return index
+        """The first record with this id, of any kind."""
+        return self._by_id.get(record_id)
 
     def mitigations_for(self, threat_id: str) -> list[Mitigation]:
-        return [m for m in self.mitigations if threat_id in m.threats]
+        """The mitigations whose `threats` name this threat, in file order."""
+        return list(self._mitigations_by_threat.get(threat_id, ()))
 
     def threats_targeting(self, record_id: str) -> list[Threat]:
-        return [t for t in self.threats if record_id in t.targets]
+        """The threats whose `targets` name this record, in file order."""
+        return list(self._threats_by_target.get(record_id, ()))
+
+    def id_count(self, record_id: str) -> int:
+        """How many records of any kind have this id (more than one is an error in the file)."""
+        return self._id_counts.get(record_id, 0)
+
+    def kind_named(self, record_id: str) -> str | None:
+        """The kind a reference to this id resolves to: that of the last record with the id, as validation reads it."""
+        return self._kind_by_id.get(record_id)
+
+    def position(self, record_id: str) -> int | None:
+        """The index in its kind's list of the first record with this id."""
+        return self._positions.get(record_id)
+
+    def referrers(self, record_id: str) -> list[Record]:
+        """The records whose reference fields (targets, threats, boundary…) name this id, in file order."""
+        return list(self._referrers.get(record_id, ()))
+
+    # The model is rebuilt after every edit rather than mutated, so each index is built once, on first use, and
+    # a lookup costs a dict access instead of a scan of every record.
+
+    @cached_property
+    def _by_id(self) -> dict[str, Record]:
+        index: dict[str, Record] = {}
+        for record in self.all_records():
+            index.setdefault(record.id, record)
+        return index
+
+    @cached_property
+    def _id_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self.all_records():
+            if record.id:
+                counts[record.id] = counts.get(record.id, 0) + 1
+        return counts
+
+    @cached_property
+    def _kind_by_id(self) -> dict[str, str]:
+        return {record.id: record.KIND for record in self.all_records() if record.id}
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for record_type in RECORD_TYPES:
+            for index, record in enumerate(self.records(record_type.KIND)):
+                positions.setdefault(record.id, index)
+        return positions
+
+    @cached_property
+    def _referrers(self) -> dict[str, list[Record]]:
+        def named(record: Record) -> list[str]:
+            out: list[str] = []
+            for spec in field_specs(type(record)):
+                if spec.refs:
+                    value = getattr(record, spec.name)
+                    out.extend(value if isinstance(value, list) else [value] if value else [])
+            return out
+
+        return _group(self.all_records(), named)
+
+    @cached_property
+    def _mitigations_by_threat(self) -> dict[str, list[Mitigation]]:
+        return _group(self.mitigations, lambda m: m.threats)
+
+    @cached_property
+    def _threats_by_target(self) -> dict[str, list[Threat]]:
+        return _group(self.threats, lambda t: t.targets)
+
+
+R = TypeVar("R", bound=Record)
+
+
+def _group(records: list[R], ids: Callable[[R], list[str]]) -> dict[str, list[R]]:
+    """Each id named by `ids(record)` to the records naming it, in file order, each record once per id."""
+    index: dict[str, list[R]] = {}
+    for record in records:
+        for named in dict.fromkeys(ids(record)):
+            index.setdefault(named, []).append(record)
+    return index

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from tmtui.model.enums import MitigationStatus, ThreatStatus
 from tmtui.model.findings import Finding, Severity
 from tmtui.model.ids import split_id
-from tmtui.model.records import RECORD_TYPE_BY_KIND, RECORD_TYPES, Model, Record, System, field_specs
+from tmtui.model.records import RECORD_TYPE_BY_KIND, RECORD_TYPES, Mitigation, Model, Record, System, field_specs
 from tmtui.model.text import has_control
 
 CONTROL_MESSAGE = "holds control characters (shown as ␛ and the like), which could act on a terminal"
@@ -17,23 +16,83 @@ CONTROL_MESSAGE = "holds control characters (shown as ␛ and the like), which c
 
 def validate(model: Model) -> list[Finding]:
     """Every problem of the model, errors and warnings, in file order of the records."""
-    findings: list[Finding] = []
-    kinds_of = {r.id: r.KIND for r in model.all_records() if r.id}
-    counts = Counter(r.id for r in model.all_records() if r.id)
-    done = {t for m in model.mitigations if m.status == MitigationStatus.DONE for t in m.threats}
-    findings.extend(
-        Finding(Severity.WARNING, f"{key} {CONTROL_MESSAGE}", kind="system", field=key)
-        for key in _fields_with_control(model.system)
-    )
+    findings = _check_system(model)
     for record_type in RECORD_TYPES:
         for index, record in enumerate(model.records(record_type.KIND)):
-            findings.extend(_check_record(record, index, kinds_of, counts))
-            findings.extend(_check_consistency(record, index, done))
-            findings.extend(
-                _finding(record, index, Severity.WARNING, f"{key} {CONTROL_MESSAGE}", key)
-                for key in _fields_with_control(record)
-            )
+            findings.extend(validate_record(model, record, index))
     return findings
+
+
+def validate_record(model: Model, record: Record, index: int) -> list[Finding]:
+    """The problems of one record (at `index` in its kind's list). What needs the whole model (duplicate ids, the
+    kind an id names, whether a done mitigation addresses a threat) comes from the model's indexes, so this costs
+    the size of the record, not of the model."""
+    findings = _check_record(record, index, model)
+    findings.extend(_check_consistency(record, index, model))
+    findings.extend(
+        _finding(record, index, Severity.WARNING, f"{key} {CONTROL_MESSAGE}", key)
+        for key in _fields_with_control(record)
+    )
+    return findings
+
+
+def revalidate(before: Model, after: Model, previous: Sequence[Finding], touched: Collection[str]) -> list[Finding]:
+    """`validate(after)`, given `previous == validate(before)` and that the edit from `before` to `after` changed
+    only the records with ids in `touched` (`"system"` for the system), none added, deleted or moved. Only those
+    records and the ones whose findings read them are checked again: the records sharing or naming an id that
+    appeared, vanished or changed kind, and the threats a touched mitigation addresses before or after."""
+    recheck: set[tuple[str, int]] = set()  # (kind, index): positions are the same in both models
+    for record_id in touched:
+        if record_id == "system" or not record_id:
+            continue
+        ids = {record_id}
+        resolves_the_same = before.kind_named(record_id) == after.kind_named(record_id)
+        for model in (before, after):
+            record = model.find(record_id)
+            if isinstance(record, Mitigation):
+                ids.update(record.threats)
+            if not resolves_the_same or before.id_count(record_id) != after.id_count(record_id):
+                recheck.update(_place(model, referrer) for referrer in model.referrers(record_id))
+        for named in ids:
+            recheck.update((record.KIND, index) for record, index in _records_with_id(after, named))
+    findings = [f for f in previous if f.kind != "system" and (f.kind or "", f.index) not in recheck]
+    findings.extend(_check_system(after) if "system" in touched else [f for f in previous if f.kind == "system"])
+    for kind, index in recheck:
+        findings.extend(validate_record(after, after.records(kind)[index], index))
+    rank = {record_type.KIND: n for n, record_type in enumerate(RECORD_TYPES, start=1)}
+    # a stable sort: each record's findings keep the order validate gives them
+    findings.sort(key=lambda f: (rank.get(f.kind or "", 0), f.index or 0))
+    return findings
+
+
+def _place(model: Model, record: Record) -> tuple[str, int]:
+    """Where a record is: its kind and its index in that kind's list (a scan, for the rare id-less record)."""
+    index = model.position(record.id)
+    records = model.records(record.KIND)
+    if index is None or records[index] is not record:
+        index = next(i for i, r in enumerate(records) if r is record)
+    return record.KIND, index
+
+
+def _records_with_id(model: Model, record_id: str) -> list[tuple[Record, int]]:
+    """Every record with this id and its index in its kind's list: one lookup, or a scan for a duplicated id
+    (or none: a mitigation can name "", the id of every record that has none)."""
+    if record_id and model.id_count(record_id) <= 1:
+        record, index = model.find(record_id), model.position(record_id)
+        return [(record, index)] if record is not None and index is not None else []
+    return [
+        (record, index)
+        for record_type in RECORD_TYPES
+        for index, record in enumerate(model.records(record_type.KIND))
+        if record.id == record_id
+    ]
+
+
+def _check_system(model: Model) -> list[Finding]:
+    return [
+        Finding(Severity.WARNING, f"{key} {CONTROL_MESSAGE}", kind="system", field=key)
+        for key in _fields_with_control(model.system)
+    ]
 
 
 def _fields_with_control(record: Record | System) -> Iterator[str]:
@@ -62,14 +121,14 @@ def _finding(record: Record, index: int, severity: Severity, message: str, field
     return Finding(severity, message, kind=record.KIND, index=index, record_id=record.id or None, field=field)
 
 
-def _check_record(record: Record, index: int, kinds_of: dict[str, str], counts: Counter[str]) -> list[Finding]:
+def _check_record(record: Record, index: int, model: Model) -> list[Finding]:
     out: list[Finding] = []
     what = record.SINGULAR
     if not record.id:
         out.append(_finding(record, index, Severity.ERROR, f"this {what} has no id", "id"))
     else:
         parts = split_id(record.id)
-        if counts[record.id] > 1:
+        if model.id_count(record.id) > 1:
             out.append(_finding(record, index, Severity.ERROR, f"duplicate id {record.id}", "id"))
         if not parts or parts[0] != record.PREFIX:
             out.append(
@@ -103,7 +162,8 @@ def _check_record(record: Record, index: int, kinds_of: dict[str, str], counts: 
                 if ref is None:
                     continue
                 kinds = [RECORD_TYPE_BY_KIND[k].SINGULAR for k in spec.refs]
-                if ref not in kinds_of:
+                named = model.kind_named(ref)
+                if named is None:
                     out.append(
                         _finding(
                             record,
@@ -113,13 +173,13 @@ def _check_record(record: Record, index: int, kinds_of: dict[str, str], counts: 
                             spec.key,
                         )
                     )
-                elif kinds_of[ref] not in spec.refs:
+                elif named not in spec.refs:
                     out.append(
                         _finding(
                             record,
                             index,
                             Severity.ERROR,
-                            f"{spec.key} names {ref}, which is a {RECORD_TYPE_BY_KIND[kinds_of[ref]].SINGULAR}, "
+                            f"{spec.key} names {ref}, which is a {RECORD_TYPE_BY_KIND[named].SINGULAR}, "
                             f"not a {' or '.join(kinds)}",
                             spec.key,
                         )
@@ -127,11 +187,11 @@ def _check_record(record: Record, index: int, kinds_of: dict[str, str], counts: 
     return out
 
 
-def _check_consistency(record: Record, index: int, done: set[str]) -> list[Finding]:
-    """`done`: the ids of threats that a done mitigation addresses."""
+def _check_consistency(record: Record, index: int, model: Model) -> list[Finding]:
     out: list[Finding] = []
     mitigated = record.KIND == "threats" and getattr(record, "status", None) == ThreatStatus.MITIGATED
-    if mitigated and record.id not in done:
+    done = any(m.status == MitigationStatus.DONE for m in model.mitigations_for(record.id))
+    if mitigated and not done:
         out.append(
             _finding(record, index, Severity.WARNING, "marked mitigated, but no linked mitigation is done", "status")
         )
