@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from pathlib import Path
 
 from textual.message import Message
@@ -88,8 +89,13 @@ async def test_each_cell_of_the_grid_is_one_key_from_what_closes_it(commented_fi
         assert hint == "C2 R: not yet considered · ⏎ new threat"  # the full name does not fit in 80 columns
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, RecordScreen) and (app.screen.kind, app.screen.record_id) == ("threats", None)
+        await pilot.press(*"Denied order", "escape")
+        await pilot.pause()
     gaps = list({id(m): m for m in asked if isinstance(m, NewThreatFor)}.values())  # the hook sees each bubble step
     assert [(m.target_id, m.stride) for m in gaps] == [("C2", "repudiation")]
+    written = next(t for t in tomllib.loads(commented_file.read_text())["threats"] if t["title"] == "Denied order")
+    assert (written["targets"], written["stride"]) == (["C2"], ["repudiation"])
 
 
 async def test_the_grid_of_a_model_that_check_flags_still_draws(tmp_path):

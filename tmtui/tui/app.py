@@ -47,6 +47,7 @@ from tmtui.tui.messages import (
     FieldConflicted,
     LeaveForm,
     NewMitigationFor,
+    NewThreatFor,
     OpenRecord,
     RecordReview,
 )
@@ -282,6 +283,15 @@ class TmtuiApp(App[int]):
     def _new_mitigation_asked(self, event: NewMitigationFor) -> None:
         event.stop()
         self.new_mitigation_for(event.threat_id)
+
+    @on(NewThreatFor)
+    def _new_threat_asked(self, event: NewThreatFor) -> None:
+        """A gap in the coverage grid: a threat on that element, in that STRIDE category, ready to be written."""
+        event.stop()
+        if self.session is not None:
+            self.commit_typing()
+            preset = {"targets": [event.target_id], "stride": [event.stride]}
+            self.push_screen(RecordScreen(self.session, "threats", None, preset=preset))
 
     @on(RecordReview)
     def _record_review_asked(self, event: RecordReview) -> None:
