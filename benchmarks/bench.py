@@ -95,19 +95,6 @@ def verdict(ms: float, limit: float) -> str:
     return f"≤ {limit:g} ms  {'met' if ms <= limit else 'NOT MET'}"
 
 
-def resident_mib() -> float:
-    """The resident size of this process now (Linux), or its peak elsewhere."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-        import os
-
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def document_figures(path: Path, threats: int, repeat: int) -> None:
     """Open, edit, undo and redo, save, and memory, each beside its target and the floor."""
     text = path.read_text(encoding="utf-8")
@@ -148,14 +135,36 @@ def document_figures(path: Path, threats: int, repeat: int) -> None:
     memory_figures(path, threats)
 
 
-def memory_figures(path: Path, threats: int) -> None:
-    """Resident size after EDITS edits, and what the undo history holds beside the records it edited."""
-    gc.collect()
+MEMORY_PROBE = """
+import gc, sys, tomllib
+from pathlib import Path
+sys.path.insert(0, {root!r})
+path, threats, edits = Path({path!r}), {threats}, {edits}
+if sys.argv[1] == "floor":
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+else:
+    from tmtui.session import Session
     session = Session.open(path)
-    for number in range(EDITS):
-        session.set_field(f"T{number % threats + 1}", "title", f"Edited title {number}")
-    gc.collect()
-    row(f"resident size after {EDITS} edits", f"{resident_mib():.0f} MiB", "printed")
+    session.model
+    for number in range(edits):
+        session.set_field(f"T{{number % threats + 1}}", "title", f"Edited title {{number}}")
+gc.collect()
+pages = int(Path("/proc/self/statm").read_text().split()[1])
+import os
+print(pages * os.sysconf("SC_PAGE_SIZE") / 2**20)
+"""
+
+
+def memory_figures(path: Path, threats: int) -> None:
+    """Resident size of a process holding the model after EDITS edits (beside one holding tomllib's data), and
+    what the undo history holds beside the records it edited."""
+    if Path("/proc/self/statm").exists():
+        probe = MEMORY_PROBE.format(root=str(ROOT), path=str(path), threats=threats, edits=EDITS)
+        sizes = {}
+        for what in ("floor", "session"):
+            result = subprocess.run([sys.executable, "-c", probe, what], capture_output=True, text=True, check=True)
+            sizes[what] = float(result.stdout)
+        row(f"resident size after {EDITS} edits", f"{sizes['session']:.0f} MiB", "printed", f"{sizes['floor']:.0f} MiB")
     session = Session.open(path)
     tracemalloc.start()
     for number in range(EDITS):

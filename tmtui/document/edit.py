@@ -230,8 +230,6 @@ class Document:
                 )
             else:
                 self._segments[positions[0]] = self._where[SYSTEM] = system[0].holding(SYSTEM, self._data[SYSTEM])
-        elif system:
-            self._problems[SYSTEM] = "the system table is written in a way tmtui cannot edit; fix it by hand"
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
@@ -777,8 +775,9 @@ def _inverse(step: _ChangeStep) -> _ChangeStep:
 
 def _check(old: tuple[Segment, ...], new: list[Segment]) -> None:
     """Each new segment holding a record reads back as exactly that record; the others hold what they held."""
+    unchanged = {segment.text for segment in old}  # a record moved with its text is read back already
     for segment in new:
-        if segment.row is None or any(segment is o or segment.text == o.text for o in old):
+        if segment.row is None or segment.text in unchanged:
             continue
         expected: Any = [segment.row] if segment.array else segment.row
         try:
