@@ -32,6 +32,14 @@ _TOKEN = re.compile(
 _KEY_PART = r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
 _HEADER = re.compile(rf"[ \t]*(\[\[?)[ \t]*((?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))*)[ \t]*\]")
 _PART = re.compile(_KEY_PART)
+# A key whose value ends on its own line: a string, a scalar, or a flat array of them. Most lines that hold a
+# bracket are this, and one match settles them; anything else is read token by token.
+_ONE_LINE_ITEM = r"""(?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[^\s\[\]{}"'#,=]++)"""
+_ONE_LINE = re.compile(
+    rf"[ \t]*(?:{_KEY_PART})(?:[ \t]*\.[ \t]*(?:{_KEY_PART}))*[ \t]*=[ \t]*"
+    rf"(?:{_ONE_LINE_ITEM}|\[[ \t]*(?:{_ONE_LINE_ITEM}[ \t]*(?:,[ \t]*{_ONE_LINE_ITEM}[ \t]*)*,?[ \t]*)?\])"
+    r"[ \t]*(?:#[^\n]*)?\r?(?=\n|\Z)"
+)
 
 
 class ScanError(ValueError):
@@ -102,7 +110,7 @@ def statements(text: str) -> Iterator[tuple[int, int, bool]]:
         end = min(pos, length)
         if first == "[":
             yield start, end, True
-        elif "[" in line or "{" in line or '"""' in line or "'''" in line:
+        elif ("[" in line or "{" in line or '"""' in line or "'''" in line) and not _ONE_LINE.match(text, start):
             skip = _value_end(text, start)
             yield start, skip, False
         else:
