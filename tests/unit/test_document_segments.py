@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tmtui.document.edit import Document, DocumentError
+from tmtui.document.locate import place_findings
 from tmtui.document.read import load_text
 from tmtui.document.segments import split
 from tmtui.document.source import BOM, decode
+from tmtui.model import Finding, Severity
 
 # ---- property: the cut is exact and each segment reads as its own records --------------------------------------
 
@@ -357,3 +359,33 @@ def test_opening_a_file_for_editing_never_loads_tomlkit(commented_file):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_findings_are_placed_on_keys_sub_tables_and_headers_of_records_written_anywhere():
+    text = (
+        "schema = 1\n"  # 1
+        "\n"
+        "[[threats]]\n"  # 3
+        'id = "T1"\n'
+        "tags = [\n"  # 5
+        '  "a",\n'
+        "[[0]],\n"  # 7: an array's line, not a header
+        "]\n"
+        "status = 'x'\n"  # 9
+        "\n"
+        "[[reviews]]\n"  # 11
+        'id = "R1"\n'
+        "[reviews.metrics]\n"  # 13
+        "open = 1\n"
+        "\n"
+        "[[threats]]\n"  # 16: a threat after the reviews
+        'id = "T2"\n'
+    )
+    findings = [
+        Finding(Severity.ERROR, "", "threats", 0, "T1", "status"),
+        Finding(Severity.ERROR, "", "reviews", 0, "R1", "metrics"),
+        Finding(Severity.ERROR, "", "threats", 1, "T2", "title"),
+        Finding(Severity.ERROR, "", None, None, None, "schema"),
+        Finding(Severity.ERROR, "", None, None, None, "reviews"),
+    ]
+    assert [f.line for f in place_findings(findings, text)] == [9, 13, 16, 1, 11]
