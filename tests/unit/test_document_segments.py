@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tmtui.document.edit import Document, DocumentError
 from tmtui.document.locate import place_findings
+from tmtui.document.merge import merge_with_disk
 from tmtui.document.read import load_text
 from tmtui.document.segments import split
 from tmtui.document.source import BOM, decode
@@ -389,3 +390,21 @@ def test_findings_are_placed_on_keys_sub_tables_and_headers_of_records_written_a
         Finding(Severity.ERROR, "", None, None, None, "reviews"),
     ]
     assert [f.line for f in place_findings(findings, text)] == [9, 13, 16, 1, 11]
+
+
+def test_a_change_on_disk_merges_record_by_record_into_a_file_with_split_kinds(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text(HAND_WRITTEN)
+    document = Document.open(path)
+    document.set_field("T2", "title", "two, mine")
+    path.write_text(HAND_WRITTEN.replace('title = "one"', 'title = "one, theirs"'))
+    result = merge_with_disk(document)
+    assert result.conflicts == []
+    result.document.save()
+    text = path.read_text()
+    assert diff(HAND_WRITTEN, text) == [
+        '-title = "one"',
+        '+title = "one, theirs"',
+        "-title = 'two'",
+        "+title = 'two, mine'",
+    ]
