@@ -60,7 +60,7 @@ from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.screens.save_as_screen import SaveAsScreen
 from tmtui.tui.widgets.fields import InputEditor
 from tmtui.tui.widgets.record_form import RecordForm
-from tmtui.tui.widgets.record_list import RecordList
+from tmtui.tui.widgets.record_list import Changed, RecordList
 
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
 PANE_ACTIONS = {"pane", "new_record", "export"}
@@ -90,8 +90,9 @@ class TmtuiApp(App[int]):
         self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._key_pump: asyncio.Task[None] | None = None
         self.hang_up_timer: threading.Timer | None = None  # ends the process if a clean exit hangs after a hang-up
-        # every screen that shows the model redraws from this one signal after an edit, an undo or a merge
-        self.model_changed: Signal[None] = Signal(self, "model-changed")
+        # every screen that shows the model redraws from this one signal after an edit, an undo or a merge; it
+        # carries the ids of the records that changed, or None when any may have
+        self.model_changed: Signal[Changed] = Signal(self, "model-changed")
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
 
@@ -192,7 +193,7 @@ class TmtuiApp(App[int]):
             self.notify(str(error), severity="error")
             return
         if changed:
-            self.after_edit()
+            self.after_edit(_changed_by(record_id, key))
 
     def create_record(self, kind: str, fields: dict[str, Any]) -> str | None:
         assert self.session is not None
@@ -201,13 +202,13 @@ class TmtuiApp(App[int]):
         except DocumentError as error:
             self.notify(str(error), title="Not added", severity="error", timeout=10)
             return None
-        self.after_edit()
+        self.after_edit(frozenset({record_id}))
         return record_id
 
     @on(FieldCommitted)
     def _field_committed(self, event: FieldCommitted) -> None:
         event.stop()
-        self.after_edit()
+        self.after_edit(_changed_by(event.record_id, event.key))
 
     @on(EditRefused)
     def _edit_refused(self, event: EditRefused) -> None:
@@ -252,7 +253,7 @@ class TmtuiApp(App[int]):
                 self.notify(str(error), title="Not kept", severity="error", timeout=10)
                 return
             self.notify(f"Kept {conflict.record_id} with your edit.")
-            self.after_edit()
+            self.after_edit(frozenset({conflict.record_id}))
 
         self.push_screen(
             ChoiceModal(
@@ -313,9 +314,10 @@ class TmtuiApp(App[int]):
                 if record_list.kind == kind:
                     record_list.select(record_id)
 
-    def after_edit(self) -> None:
-        """Tell every screen the model changed, and save (autosave) or mark the save as pending."""
-        self.model_changed.publish(None)
+    def after_edit(self, changed: Changed = None) -> None:
+        """Tell every screen the model changed, and save (autosave) or mark the save as pending. `changed`: the ids
+        of the records the edit changed, so the lists update just their rows (None: any may have)."""
+        self.model_changed.publish(changed)
         if self.session is not None and self.session.read_only:
             if not self._read_only_asked:
                 self._read_only_asked = True
@@ -587,7 +589,8 @@ class TmtuiApp(App[int]):
             except DocumentError as error:
                 self.notify(str(error), title="Not deleted", severity="error", timeout=10)
                 return
-            self.after_edit()
+            # dropping the references to it changes the records that held them
+            self.after_edit(None if answer == "drop" else frozenset({record_id}))
             self.notify(f"Deleted {record_id}. Ctrl+Z brings it back.")
 
         self.push_screen(ChoiceModal(f"Delete {label}?", answers, detail=detail), decided)
@@ -871,3 +874,8 @@ def run_app(path: Path) -> int:
     app = TmtuiApp(path)
     result = app.run()
     return result or 0
+
+
+def _changed_by(record_id: str, key: str) -> Changed:
+    """What a field edit changed: its record, or, when the id itself changed, anything (the old id is gone)."""
+    return None if key == "id" else frozenset({record_id})

@@ -14,6 +14,7 @@ from tmtui.tui.keymap import KEYMAP
 from tmtui.tui.widgets.building_pane import BuildingPane
 from tmtui.tui.widgets.mitigations_pane import MitigationsPane
 from tmtui.tui.widgets.pane import Pane
+from tmtui.tui.widgets.record_list import Changed
 from tmtui.tui.widgets.review_pane import ReviewPane
 from tmtui.tui.widgets.threats_pane import ThreatsPane
 
@@ -55,7 +56,7 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        cast("TmtuiApp", self.app).model_changed.subscribe(self, lambda _: self.refresh_from_model(), immediate=True)
+        cast("TmtuiApp", self.app).model_changed.subscribe(self, self.refresh_from_model, immediate=True)
         self.refresh_from_model()
         self.active_pane.focus_main()
 
@@ -77,9 +78,12 @@ class MainScreen(Screen):
         if pane.stale:
             pane.refresh_from_model()
 
-    def refresh_from_model(self) -> None:
-        """Redraw the pane in view now; the others when they are next shown."""
+    def refresh_from_model(self, changed: Changed = None) -> None:
+        """Redraw the pane in view now; the others when they are next shown. `changed`: the ids of the records
+        the edit changed (None: any may have), so the lists update only those rows."""
         for pane in self.query(Pane):
+            # a pane not redrawn since an earlier change cannot tell which rows both changes touched
+            pane.changed = None if pane.stale else changed
             pane.stale = True
         self.active_pane.refresh_from_model()
 

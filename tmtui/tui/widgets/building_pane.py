@@ -85,7 +85,7 @@ class BuildingPane(Pane):
         for index, (key, title, hint) in enumerate(SECTIONS):
             if hint:
                 count = len(model.records(key))
-                self.query_one(f"#{key}", RecordList).show(model.records(key), model, findings)
+                self.query_one(f"#{key}", RecordList).show(model.records(key), model, findings, self.changed)
                 problems = any(f.kind == key and f.is_error for f in findings)
                 label = f"{title} {count}" + (" !" if problems else "")
                 sections.replace_option_prompt_at_index(index, label)

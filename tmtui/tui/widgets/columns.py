@@ -44,14 +44,14 @@ COLUMNS: dict[str, list[Column]] = {
     "boundaries": [
         ID,
         Column("Trust boundary", lambda r, m: r.name, flexible=True),
-        Column("Components", lambda r, m: _ids([c.id for c in m.components if c.boundary == r.id])),
+        Column("Components", lambda r, m: _ids([c.id for c in m.components if c.boundary == r.id]), reads_model=True),
     ],
     "components": [
         ID,
         Column("Component", lambda r, m: r.name, flexible=True),
         Column("Kind", lambda r, m: r.kind or ""),
-        Column("Boundary", lambda r, m: _name_of(m, r.boundary)),
-        Column("Threats", lambda r, m: str(len(m.threats_targeting(r.id)))),
+        Column("Boundary", lambda r, m: _name_of(m, r.boundary), reads_model=True),
+        Column("Threats", lambda r, m: str(len(m.threats_targeting(r.id))), reads_model=True),
     ],
     "flows": [
         ID,

@@ -47,9 +47,9 @@ class MitigationsPane(Pane):
     def refresh_from_model(self) -> None:
         model = self.session.model
         findings = self.session.findings
-        self.main_list().show(model.mitigations, model, findings)
+        self.main_list().show(model.mitigations, model, findings, self.changed)
         without = set(compute_metrics(model).threats_without_mitigation)
         self.query_one("#unmitigated", RecordList).show(
-            threats_by_risk(t for t in model.threats if t.id in without), model, findings
+            threats_by_risk(t for t in model.threats if t.id in without), model, findings, self.changed
         )
         self.stale = False

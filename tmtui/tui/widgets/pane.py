@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.containers import Vertical
 
 from tmtui.session import Session
-from tmtui.tui.widgets.record_list import RecordList
+from tmtui.tui.widgets.record_list import Changed, RecordList
 
 
 class Pane(Vertical):
@@ -15,9 +15,12 @@ class Pane(Vertical):
         super().__init__(**kwargs)
         self.session = session
         self.stale = True
+        # the ids of the records changed since the pane last drew, for its lists to update only their rows; None
+        # when it cannot tell (an undo, a merge, or more than one change while the pane was out of view)
+        self.changed: Changed = None
 
     def refresh_from_model(self) -> None:
-        """Redraw from `self.session.model`."""
+        """Redraw from `self.session.model`, where `self.changed` says what changed."""
         raise NotImplementedError
 
     def main_list(self) -> RecordList:

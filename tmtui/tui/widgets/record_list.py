@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from tmtui.model import Finding, Model, Record
 from tmtui.tui.keymap import bindings
@@ -20,6 +21,7 @@ from tmtui.tui.text import literal
 from tmtui.tui.widgets.list_filter import FilterInput, matches, record_text
 
 Cell = str | Text  # a str is model text, shown literally
+Changed = frozenset[str] | None  # the ids of the records an edit changed; None when any may have
 MIN_CAPPED = 12  # cells a fixed column may always take, however narrow the list
 
 
@@ -28,6 +30,7 @@ class Column:
     title: str
     value: Callable[[Any, Model], Cell]  # takes the record of the list's kind
     flexible: bool = False  # takes the width that is left (a title), cut with an ellipsis
+    reads_model: bool = False  # the value reads other records too (a count, a name), so it may change with them
 
 
 class RecordTable(DataTable):
@@ -68,8 +71,24 @@ class RecordTable(DataTable):
         self.action_edit_record()
 
 
+@dataclass(slots=True)
+class Row:
+    """A row as the list last put it in the table: its cells in full (before cutting to a width) and their widths."""
+
+    identity: tuple[str, int]  # the record's id and which record with that id it is (a broken file repeats ids)
+    cells: tuple[Text, ...]
+    lengths: tuple[int, ...]
+    symbol: str  # of the mark: "!" an error, "?" a warning
+    mark: Text | None = None  # one object per row, made when the row is shown: the table's sort finds a row by it
+    key: RowKey | None = None
+
+
 class RecordList(Vertical):
-    """A titled table of one kind of record with an empty-state hint underneath."""
+    """A titled table of one kind of record with an empty-state hint underneath.
+
+    After an edit the table is updated, not refilled: the cells of a changed record are updated in place, rows come
+    and go one by one, and only new columns clear it. Textual measures every cell it is given, so a refill of
+    thousands of rows costs a second where an update costs a row."""
 
     DEFAULT_CLASSES = "record-list"
 
@@ -91,6 +110,9 @@ class RecordList(Vertical):
         self._records: list[Record] = []
         self._model: Model | None = None
         self._problems: dict[str, list[Finding]] = {}
+        self._rows: list[Row] = []  # as the table shows them, in order
+        self._widths: list[int] = []  # of `columns`, as the table has them
+        self._fitted: tuple[int, int] | None = None  # the size the widths were computed for
 
     def compose(self) -> ComposeResult:
         if self.heading:
@@ -102,7 +124,8 @@ class RecordList(Vertical):
     def set_hint(self, text: str) -> None:
         """What the list says when it is empty."""
         self.empty_hint = text
-        self._show_hint()
+        if self.has_class("empty"):
+            self._show_hint()
 
     def _show_hint(self) -> None:
         hint = self.empty_hint
@@ -123,7 +146,7 @@ class RecordList(Vertical):
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
         if self._model is not None:
-            self._render_rows()
+            self._render_rows(frozenset())
 
     @on(Input.Submitted, ".list-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -146,72 +169,184 @@ class RecordList(Vertical):
             with filter_input.prevent(Input.Changed):
                 filter_input.value = ""
         if self._model is not None:
-            self._render_rows()
+            self._render_rows(frozenset())
 
     @property
     def table(self) -> RecordTable:
         return self.query_one(RecordTable)
 
-    def show(self, records: Sequence[Record], model: Model, findings: Sequence[Finding]) -> None:
-        """Fill the table, keeping the cursor on the same record where it still exists."""
+    def show(
+        self, records: Sequence[Record], model: Model, findings: Sequence[Finding], changed: Changed = None
+    ) -> None:
+        """Show these records, keeping the cursor on the same record where it still exists. `changed`: the ids of
+        the records that changed since the last call (None: any may have); the rows of the others are kept."""
         self._records = list(records)
         self._model = model
         self._problems = {}
         for finding in findings:
             if finding.record_id:
                 self._problems.setdefault(finding.record_id, []).append(finding)
-        self._render_rows()
+        self._render_rows(changed)
 
     def on_resize(self) -> None:
-        if self._model is not None:
-            self._render_rows()
+        if self._model is not None and self._fitted != (self.size.width, self.size.height):
+            self._fit(self._rows)
 
-    def _render_rows(self) -> None:
-        table = self.table
+    def _render_rows(self, changed: Changed) -> None:
         model = self._model
         assert model is not None
         query = self.query_text
         shown = [r for r in self._records if matches(record_text(r), query)] if query else self._records
+        rows = self._rows_for(shown, model, changed)
+        table = self.table
         selected = table.selected_id
-        table.clear(columns=True)
-        table.add_column(" ", key="mark", width=1)
-        rows = [[_as_text(column.value(record, model)) for column in self.columns] for record in shown]
+        if [column.key.value for column in table.ordered_columns] != ["mark", *(c.title for c in self.columns)]:
+            self._refill(rows, columns=True)
+        else:
+            self._fit(rows)
+            self._update(rows)
+        table.row_ids = [row.identity[0] for row in rows]
+        if selected is not None and table.selected_id != selected:
+            table.select(selected)
+        self.set_class(not shown, "empty")
+        if not shown:
+            self._show_hint()
+
+    def _rows_for(self, shown: Sequence[Record], model: Model, changed: Changed) -> list[Row]:
+        """The rows of `shown`, reusing the cells of each record that did not change when no column reads other
+        records (a component's threat count does)."""
+        seen: dict[str, int] = {}
+        reusable: dict[tuple[str, int], Row] = {}
+        if changed is not None and not any(column.reads_model for column in self.columns):
+            reusable = {row.identity: row for row in self._rows if row.identity[0] not in changed}
+        rows = []
+        for record in shown:
+            nth = seen[record.id] = seen.get(record.id, -1) + 1
+            identity = (record.id, nth)
+            symbol = self._symbol(record.id)
+            old = reusable.get(identity)
+            if old is not None and record.id:
+                rows.append(Row(identity, old.cells, old.lengths, symbol))
+                continue
+            cells = tuple(_as_text(column.value(record, model)) for column in self.columns)
+            rows.append(Row(identity, cells, tuple(cell.cell_len for cell in cells), symbol))
+        return rows
+
+    def _widths_for(self, rows: Sequence[Row]) -> list[int]:
         # Every width is given, never left to the table: a table filled while a form covered it measured its
         # columns by their titles alone ("cri" for critical). A fixed column holding model text (a boundary's
         # name, an owner) gets at most a quarter of the width, so it never pushes the others out of sight.
         most = max(MIN_CAPPED, (self.size.width or 80) // 4)
-        widths = [
-            max([cell_len(c.title), *(min(row[i].cell_len, most) for row in rows)]) for i, c in enumerate(self.columns)
-        ]
+        longest = [max(lengths) for lengths in zip(*(row.lengths for row in rows), strict=True)] or [0] * len(
+            self.columns
+        )
+        widths = [max(cell_len(c.title), min(n, most)) for c, n in zip(self.columns, longest, strict=True)]
         fixed = sum(width + 2 for width, c in zip(widths, self.columns, strict=True) if not c.flexible)
         # what is left inside the border after the mark column, the cell padding and a scrollbar if rows overflow
         inner = self.size.width - 2
         scrollbar = 2 if len(rows) > self.size.height - 4 else 0
         room = max(12, inner - fixed - 5 - scrollbar) if self.size.width else 40
-        widths = [room if c.flexible else width for c, width in zip(self.columns, widths, strict=True)]
-        for column, width in zip(self.columns, widths, strict=True):
-            table.add_column(column.title, key=column.title, width=width)
-        for record, row in zip(shown, rows, strict=True):
-            cells = [_cut(cell, width) for cell, width in zip(row, widths, strict=True)]
-            table.add_row(self._mark(record.id), *cells)
-        table.row_ids = [record.id for record in shown]
-        if selected is not None:
-            table.select(selected)
-        self.set_class(not shown, "empty")
-        self._show_hint()
+        return [room if c.flexible else width for c, width in zip(self.columns, widths, strict=True)]
 
-    def _mark(self, record_id: str) -> Text:
+    def _refill(self, rows: list[Row], columns: bool = False) -> None:
+        """Clear the table and fill it again: for new columns, or when most rows go (a filter typed)."""
+        table = self.table
+        table.clear(columns=columns)
+        if columns:
+            self._widths = self._widths_for(rows)
+            self._fitted = (self.size.width, self.size.height)
+            table.add_column(" ", key="mark", width=1)
+            for column, width in zip(self.columns, self._widths, strict=True):
+                table.add_column(column.title, key=column.title, width=width)
+        for row in rows:
+            row.mark = _mark(row.symbol)
+            row.key = table.add_row(row.mark, *self._cut_row(row))
+        self._rows = rows
+
+    def _fit(self, rows: list[Row]) -> None:
+        """Give the columns the widths `rows` need at this size; only cells cut to the old width are cut again."""
+        self._fitted = (self.size.width, self.size.height)
+        widths = self._widths_for(rows)
+        if widths == self._widths:
+            return
+        if not self._rows:
+            self._refill(rows, columns=True)
+            return
+        table = self.table
+        for index, (column, old, new) in enumerate(zip(self.columns, self._widths, widths, strict=True)):
+            if old == new:
+                continue
+            table.columns[ColumnKey(column.title)].width = new
+            for row in self._rows:
+                if row.key is not None and row.lengths[index] > min(old, new):
+                    table.update_cell(row.key, column.title, _cut(row.cells[index], new))
+        self._widths = widths
+        first = self._rows[0]
+        assert first.key is not None
+        # a width set on a column is read when the table next measures itself, which an update asks for
+        table.update_cell(first.key, "mark", first.mark, update_width=True)
+
+    def _update(self, rows: list[Row]) -> None:
+        """Make the table show `rows`: changed cells updated in place, rows removed and added, and a sort when the
+        order changed. When most rows go (a filter), clearing is cheaper than removing one by one."""
+        table = self.table
+        wanted = {row.identity for row in rows}
+        old_rows = {row.identity: row for row in self._rows}
+        gone = [row for row in self._rows if row.identity not in wanted]
+        if len(gone) > max(16, len(self._rows) // 4):
+            self._refill(rows)
+            return
+        for row in gone:
+            assert row.key is not None
+            table.remove_row(row.key)
+        order: list[RowKey] = [row.key for row in self._rows if row.identity in wanted and row.key is not None]
+        for row in rows:
+            old = old_rows.get(row.identity)
+            if old is None:
+                row.mark = _mark(row.symbol)
+                row.key = table.add_row(row.mark, *self._cut_row(row))
+                order.append(row.key)
+                continue
+            row.key = old.key
+            assert row.key is not None
+            if old.symbol != row.symbol:
+                row.mark = _mark(row.symbol)
+                table.update_cell(row.key, "mark", row.mark)
+            else:
+                row.mark = old.mark
+            for index, (before, after) in enumerate(zip(old.cells, row.cells, strict=True)):
+                if before is not after and not _same(before, after):
+                    table.update_cell(row.key, self.columns[index].title, _cut(after, self._widths[index]))
+        if order != [row.key for row in rows]:
+            position = {id(row.mark): n for n, row in enumerate(rows)}
+            table.sort("mark", key=lambda mark: position[id(mark)])
+        self._rows = rows
+
+    def _cut_row(self, row: Row) -> list[Text]:
+        return [_cut(cell, width) for cell, width in zip(row.cells, self._widths, strict=True)]
+
+    def _symbol(self, record_id: str) -> str:
         if not record_id:
-            return Text("!", style="bold red")
-        problems = self._problems.get(record_id, [])
-        if any(p.is_error for p in problems):
-            return Text("!", style="bold red")
-        if problems:
-            return Text("?", style="bold yellow")
-        return Text(" ")
+            return "!"
+        problems = self._problems.get(record_id)
+        if not problems:
+            return " "
+        return "!" if any(p.is_error for p in problems) else "?"
 
     def select(self, record_id: str) -> None:
         self.table.select(record_id)
+
+
+MARK_STYLE = {"!": "bold red", "?": "bold yellow", " ": ""}
+
+
+def _mark(symbol: str) -> Text:
+    return Text(symbol, style=MARK_STYLE[symbol])
+
+
+def _same(a: Text, b: Text) -> bool:
+    """Whether two cells look the same (rich's own equality leaves out the style of the whole text)."""
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
 
 
 def _as_text(cell: Cell) -> Text:

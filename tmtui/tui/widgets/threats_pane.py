@@ -41,6 +41,7 @@ class ThreatsPane(Pane):
 
     @on(Select.Changed, ".filters Select")
     def _filter_changed(self) -> None:
+        self.changed = frozenset()  # the model is as it was: rows come and go, none is recomputed
         self.refresh_from_model()
 
     def _filter(self, key: str) -> str | None:
@@ -67,9 +68,10 @@ class ThreatsPane(Pane):
             and (target is None or target in t.targets)
         ]
         threat_list = self.main_list()
-        filtered = status or stride or target
-        threat_list.set_hint(
-            "No threat matches these filters." if filtered and model.threats else empty_threats_hint(model)
-        )
-        threat_list.show(threats_by_risk(shown), model, self.session.findings)
+        if not shown:  # the hint reads every component, so it is worked out only when it shows
+            filtered = status or stride or target
+            threat_list.set_hint(
+                "No threat matches these filters." if filtered and model.threats else empty_threats_hint(model)
+            )
+        threat_list.show(threats_by_risk(shown), model, self.session.findings, self.changed)
         self.stale = False
