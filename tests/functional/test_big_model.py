@@ -167,3 +167,23 @@ async def test_a_change_that_names_no_records_is_diffed_into_the_table_not_refil
         assert spy.calls == 0
         assert "Changed where the app cannot tell" in [table.get_row_at(i)[2].plain for i in range(table.row_count)]
         assert shown_ids(table) == expected_ids(app)
+
+
+async def test_a_mark_follows_a_finding_that_an_edit_of_another_record_ends(
+    big_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = TmtuiApp(big_file, settings=Settings(autosave=False), watch_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_threats(pilot, app)
+
+        def mark_of(record_id: str) -> str:
+            return table.get_row_at(shown_ids(table).index(record_id))[0].plain
+
+        app.edit_field("T4", "status", "mitigated")  # a warning: no done mitigation addresses it
+        await pilot.pause()
+        assert mark_of("T4") == "?"
+        spy = ClearSpy(table, monkeypatch)
+        app.create_record("mitigations", {"title": "Fix it", "threats": ["T4"], "status": "done"})
+        await pilot.pause()
+        assert mark_of("T4") == " "
+        assert spy.calls == 0

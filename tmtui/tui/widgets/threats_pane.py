@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select
 
-from tmtui.model import Model, Stride, ThreatStatus
+from tmtui.model import Model, Stride, Threat, ThreatStatus, risk_of
+from tmtui.model.ids import id_sort_key
 from tmtui.model.sentence import threats_by_risk
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.columns import columns_for
@@ -22,10 +22,16 @@ def empty_threats_hint(model: Model) -> str:
     return f"No threats yet — press n, or ask: what could go wrong with {example}?"
 
 
+def _risk_order(threat: Threat) -> tuple[int, bool, tuple[str, int, str]]:
+    """The key `threats_by_risk` sorts by (tests of the big model check the pane's order against it)."""
+    return (-risk_of(threat).rank, threat.effective_status != ThreatStatus.OPEN, id_sort_key(threat.id))
+
+
 class ThreatsPane(Pane):
     def __init__(self, session, **kwargs) -> None:
         super().__init__(session, **kwargs)
-        self._target_options: list[tuple[Text, str]] = []
+        self._targets_shown: list[tuple[str, str]] = []  # (id, label) of the components and flows in the filter
+        self._risk_order: dict[str, tuple[int, bool, tuple[str, int, str]]] = {}  # by id, as of the last draw
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -48,12 +54,27 @@ class ThreatsPane(Pane):
         value = self.query_one(f"#filter-{key}", Select).value
         return None if value is Select.NULL else str(value)
 
+    def _by_risk(self, threats: list[Threat]) -> list[Threat]:
+        """`threats_by_risk`, with the order of each threat the edit did not change kept from the last draw: working
+        out a risk costs more than sorting thousands of threats."""
+        if len({t.id for t in threats}) != len(threats):  # ids repeat in a broken file: each needs its own key
+            self._risk_order = {}
+            return threats_by_risk(threats)
+        order = dict(self._risk_order) if self.changed is not None else {}
+        for record_id in self.changed or ():
+            order.pop(record_id, None)
+        for threat in [t for t in threats if t.id not in order]:
+            order[threat.id] = _risk_order(threat)
+        self._risk_order = order
+        return sorted(threats, key=lambda t: order[t.id])
+
     def refresh_from_model(self) -> None:
         model = self.session.model
         targets = self.query_one("#filter-target", Select)
-        options = [(literal(f"{r.id} {r.label}"), r.id) for r in [*model.components, *model.flows]]
-        if options != self._target_options:
-            self._target_options = options
+        shown_targets = [(r.id, r.label) for r in [*model.components, *model.flows]]
+        if shown_targets != self._targets_shown:
+            self._targets_shown = shown_targets
+            options = [(literal(f"{record_id} {label}"), record_id) for record_id, label in shown_targets]
             chosen = targets.value
             with targets.prevent(Select.Changed):
                 targets.set_options(options)
@@ -73,5 +94,5 @@ class ThreatsPane(Pane):
             threat_list.set_hint(
                 "No threat matches these filters." if filtered and model.threats else empty_threats_hint(model)
             )
-        threat_list.show(threats_by_risk(shown), model, self.session.findings, self.changed)
+        threat_list.show(self._by_risk(shown), model, self.session.findings, self.changed)
         self.stale = False

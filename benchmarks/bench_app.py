@@ -1,0 +1,244 @@
+"""Figures for the app's side of issue 8: first paint, one field edit, the file on disk, and memory, on the generated
+models of `bench.py`, each beside its target and the floor measured in the same run.
+
+Run from the repository root:  python benchmarks/bench_app.py [--threats 1000 5000] [--repeat 5]
+
+The floor of the first paint is a bare Textual app showing a DataTable of as many rows. An edit is timed on the UI
+thread from the commit of a field (`session.set_field`) through the app's refresh path and `prepare_save` until
+the screen is refreshed; "on disk" runs on until the save worker has written the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench import generate, row, verdict  # noqa: E402
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
+
+from tmtui.document.settings import Settings  # noqa: E402
+from tmtui.model.validation import revalidate, validate  # noqa: E402
+from tmtui.session import Session  # noqa: E402
+from tmtui.tui.app import TmtuiApp  # noqa: E402
+from tmtui.tui.screens.main_screen import MainScreen  # noqa: E402
+from tmtui.tui.widgets.record_list import RecordList  # noqa: E402
+
+SIZE = (120, 40)
+EDITS = 200
+PATIENCE = 120.0  # seconds any wait may take before the benchmark gives up
+
+
+async def until(condition: Callable[[], bool], pause: Callable[[], Awaitable[object]]) -> None:
+    """Wait, a frame at a time, until `condition` holds; bounded, so a broken app stops the benchmark."""
+    deadline = time.perf_counter() + PATIENCE
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there")
+        await pause()
+
+
+def threats_table(app: TmtuiApp) -> DataTable | None:
+    if not isinstance(app.screen, MainScreen):
+        return None
+    return app.screen.query_one("#threats", RecordList).table
+
+
+async def app_first_paint(path: Path, threats: int) -> float:
+    """From `run_test()` until the threats pane's table holds every threat (pane 2 is asked for at once)."""
+    start = time.perf_counter()
+    app = TmtuiApp(path, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
+        await pilot.press("2")
+        await until(lambda: (t := threats_table(app)) is not None and t.row_count == threats, pilot.pause)
+        await pilot.pause()
+        return (time.perf_counter() - start) * 1000
+
+
+class BareTable(App[None]):
+    """The floor: a DataTable with the threat list's columns and as many rows, filled on mount."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(" ", width=1)
+        for title, width in (("Id", 6), ("Threat", 60), ("STRIDE", 6), ("Targets", 8), ("Risk", 8), ("Status", 9)):
+            table.add_column(title, width=width)
+        for i in range(1, self.rows + 1):
+            table.add_row(" ", f"T{i}", f"Threat number {i} against service {i}", "TI", f"C{i}", "medium", "open")
+
+
+async def bare_first_paint(threats: int) -> float:
+    start = time.perf_counter()
+    app = BareTable(threats)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: bool(app.query(DataTable)) and app.query_one(DataTable).row_count == threats, pilot.pause)
+        await pilot.pause()
+        return (time.perf_counter() - start) * 1000
+
+
+async def edits(path: Path, threats: int, count: int) -> tuple[list[float], list[float], list[float]]:
+    """`count` title edits with pane 2 in view, each of a different threat; per edit, in ms: the UI thread's
+    synchronous work, the time until the screen is refreshed, and the time until the file on disk has it."""
+    busy, refreshed, on_disk = [], [], []
+    app = TmtuiApp(path, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
+        await pilot.press("2")
+        await until(lambda: (t := threats_table(app)) is not None and t.row_count == threats, pilot.pause)
+        session = app.session
+        assert session is not None
+        for number in range(count):
+            record_id, title = f"T{(number * 37) % threats + 1}", f"Edited title {number}"
+            before = path.stat()
+            start = time.perf_counter()
+            session.set_field(record_id, "title", title)  # what a form does when the field is left
+            app.after_edit(frozenset({record_id}))  # the refresh path, and the save: prepare_save, then a worker
+            busy.append((time.perf_counter() - start) * 1000)
+            await pilot.pause()
+            refreshed.append((time.perf_counter() - start) * 1000)
+
+            def written(before: os.stat_result = before, title: str = title) -> bool:
+                now = path.stat()
+                changed = (now.st_ino, now.st_mtime_ns, now.st_size) != (
+                    before.st_ino,
+                    before.st_mtime_ns,
+                    before.st_size,
+                )
+                return changed and title in path.read_text(encoding="utf-8")
+
+            await until(written, lambda: asyncio.sleep(0.002))
+            on_disk.append((time.perf_counter() - start) * 1000)
+            await until(lambda: app._saves_running == 0, lambda: asyncio.sleep(0.002))
+    return busy, refreshed, on_disk
+
+
+MEMORY_PROBE = """
+import asyncio, sys
+from pathlib import Path
+sys.path.insert(0, {root!r}); sys.path.insert(0, {root!r} + "/benchmarks")
+import bench_app
+print(asyncio.run(bench_app.{probe}(Path({path!r}), {threats})))
+"""
+
+
+def resident_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def app_memory(path: Path, threats: int) -> float:
+    """Resident size of the app with the model open and pane 2 in view, after EDITS edits (saved)."""
+    await edits(path, threats, EDITS)
+    return resident_mib()
+
+
+async def bare_memory(path: Path, threats: int) -> float:
+    await bare_first_paint(threats)
+    return resident_mib()
+
+
+def measure_memory(path: Path, threats: int) -> tuple[float, float]:
+    sizes = []
+    for probe in ("app_memory", "bare_memory"):
+        code = MEMORY_PROBE.format(root=str(ROOT), path=str(path), threats=threats, probe=probe)
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        sizes.append(float(result.stdout.split()[-1]))
+    return sizes[0], sizes[1]
+
+
+def timed(action: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def validation_figures(path: Path, threats: int, repeat: int) -> None:
+    """What a whole validation costs after each edit, beside rechecking the edited record (issue 8: `revalidate`)."""
+    session = Session.open(path)
+    before = session.model
+    session.set_field("T2", "title", "Edited for validation")
+    after = session.model
+    previous = validate(before)
+    whole = timed(lambda: validate(after), repeat)
+    again = timed(lambda: revalidate(before, after, previous, {"T2"}), repeat)
+    row("validate the whole model", f"{whole:.2f} ms")
+    row("revalidate the edited record", f"{again:.2f} ms", "", f"{whole / again:.0f}× less")
+
+
+def figures(path: Path, threats: int, repeat: int) -> None:
+    paint_repeat = repeat if threats <= 1000 else max(3, repeat // 2)
+    app_ms = statistics.median(asyncio.run(app_first_paint(path, threats)) for _ in range(paint_repeat))
+    bare_ms = statistics.median(asyncio.run(bare_first_paint(threats)) for _ in range(paint_repeat))
+    ratio = app_ms / bare_ms
+    row(
+        "first paint, threats on screen",
+        f"{app_ms:.0f} ms",
+        f"≤ 1.5× ({ratio:.2f}×) {'met' if ratio <= 1.5 else 'NOT MET'}",
+        f"{bare_ms:.0f} ms (bare DataTable)",
+    )
+    busy, refreshed, on_disk = asyncio.run(edits(path, threats, max(repeat, 9)))
+    # the first edit of a session also backs the file up; the figures are of the edits after it
+    busy, refreshed, on_disk = busy[1:], refreshed[1:], on_disk[1:]
+    row("one field edit, UI thread (sync)", f"{statistics.median(busy):.2f} ms", verdict(statistics.median(busy), 16))
+    row(
+        "one field edit, until the screen is refreshed",
+        f"{statistics.median(refreshed):.2f} ms",
+        verdict(statistics.median(refreshed), 16),
+    )
+    limit = 250 if threats <= 1000 else 1000
+    disk = statistics.median(on_disk)
+    row("edit until the file is on disk", f"{disk:.1f} ms", verdict(disk, limit))
+    validation_figures(path, threats, repeat)
+    if threats >= 5000 and Path("/proc/self/status").exists():
+        app_mib, bare_mib = measure_memory(path, threats)
+        row(f"resident size after {EDITS} edits", f"{app_mib:.0f} MiB", "printed", f"{bare_mib:.0f} MiB (bare)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threats", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--repeat", type=int, default=5)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as home:
+        # the app's backups, settings and recent files go to a throwaway folder, never the user's own
+        for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            os.environ[variable] = str(Path(home) / variable.lower())
+        print(
+            f"python {platform.python_version()} on {platform.platform()}, {platform.processor() or platform.machine()}"
+            f", {os.cpu_count()} cores; medians of {arguments.repeat} runs (first paint at 5,000: at least 3)"
+        )
+        for threats in arguments.threats:
+            path = Path(home) / f"threatmodel-{threats}.toml"
+            path.write_text(generate(threats), encoding="utf-8")
+            print(f"\n{threats} threats, {path.stat().st_size / 1024:.0f} KiB")
+            figures(path, threats, arguments.repeat)
+
+
+if __name__ == "__main__":
+    main()
