@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tmtui.model import Component, Model
+from tmtui.model import Component, Flow, Model
 from tmtui.tui.text import literal
 
 KIND_MARK = {"process": "( )", "store": "[=]", "external": "[ ]"}
@@ -22,8 +22,15 @@ def system_map(model: Model) -> Text:
     out = Text()
     names = {c.id: c.name for c in model.components}
     boundary_of = {c.id: c.boundary for c in model.components}
+    # grouped once, so the map costs the size of the model, not components × flows
+    members_of: dict[str | None, list[Component]] = {}
+    for component in model.components:
+        members_of.setdefault(component.boundary, []).append(component)
+    flows_from: dict[str | None, list[Flow]] = {}
+    for flow in model.flows:
+        flows_from.setdefault(flow.source, []).append(flow)
     groups: list[tuple[str, list[Component]]] = [
-        (f"{b.name} ({b.id})", [c for c in model.components if c.boundary == b.id]) for b in model.boundaries
+        (f"{b.name} ({b.id})", members_of.get(b.id, [])) for b in model.boundaries
     ]
     known = {b.id for b in model.boundaries}
     loose = [c for c in model.components if c.boundary not in known]
@@ -41,7 +48,7 @@ def system_map(model: Model) -> Text:
             out.append_text(_line(f" {component.id} ", style="bold"))
             out.append_text(_line(component.name))
             out.append("\n")
-            for flow in (f for f in model.flows if f.source == component.id):
+            for flow in flows_from.get(component.id, []):
                 crosses = boundary_of.get(flow.target or "") != component.boundary
                 out.append("│      → ", style="dim")
                 out.append_text(_line(f"{flow.id} {flow.label}"))
