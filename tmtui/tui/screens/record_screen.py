@@ -13,6 +13,7 @@ from tmtui.session import Session
 from tmtui.tui.keymap import bindings
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.record_form import form_for
+from tmtui.tui.widgets.record_list import Changed
 
 if TYPE_CHECKING:
     from tmtui.tui.app import TmtuiApp
@@ -38,7 +39,7 @@ class RecordScreen(Screen):
         self.refresh_from_model()
         self.form.focus_first()
 
-    def _model_changed(self, _: None) -> None:
+    def _model_changed(self, _: Changed) -> None:
         self.refresh_from_model()
 
     @property

@@ -49,6 +49,16 @@ class ReviewPane(Pane):
     """The coverage grid beside the figures, over the review log."""
 
     BINDINGS = bindings("review-pane")
+    DEFAULT_CSS = """
+    ReviewPane #review-top { height: 2fr; min-height: 8; }
+    ReviewPane #coverage { width: 45; height: 1fr; margin-right: 1; }
+    ReviewPane #coverage-title, ReviewPane #coverage-hint { height: 1; padding: 0 1; }
+    ReviewPane #coverage-title { text-style: bold; color: $text-muted; }
+    ReviewPane CoverageGrid { height: 1fr; border: round $panel; scrollbar-size-vertical: 1; }
+    ReviewPane CoverageGrid:focus { border: round $primary; }
+    ReviewPane #review-figures { width: 1fr; height: 1fr; padding: 0 1; }
+    ReviewPane #review-figures .chart { width: 1fr; height: auto; margin-top: 1; }
+    """
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-top"):
