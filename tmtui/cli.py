@@ -50,7 +50,8 @@ def _say(text: str, stream: TextIO | None = None) -> None:
     anything the stream's encoding cannot hold, so printing never fails.
     """
     stream = stream or sys.stdout
-    print(_printable(text, stream), file=stream)
+    # one line means one line: a newline in a title must not forge a line of its own (a CI annotation, a diff line)
+    print(_printable(text, stream).replace("\n", "\u2424"), file=stream)
 
 
 def _printable(text: str, stream: TextIO) -> str:

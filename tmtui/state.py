@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import hashlib
 import json
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ def _family(path: Path) -> str:
 
 def _family_files(path: Path, folder: Path) -> list[Path]:
     """The backups of `path`, oldest first (their names end in a sortable time stamp)."""
-    return sorted(folder.glob(f"{_family(path)}-*{path.suffix}"))
+    return sorted(folder.glob(f"{glob.escape(_family(path))}-*{glob.escape(path.suffix)}"))
 
 
 @dataclass(frozen=True)

@@ -184,3 +184,15 @@ def test_new_writes_any_name_in_a_file_that_check_accepts(tmp_path, capsys, name
     assert main(["check", str(path)]) == 0
     _assert_safe(capsys)
     assert tomlkit.parse(path.read_text(encoding="utf-8"))["system"]["name"] == name
+
+
+def test_a_newline_in_model_text_cannot_forge_a_line_of_its_own(tmp_path, capsys):
+    path = tmp_path / "threatmodel.toml"
+    path.write_text(
+        'schema = 1\n\n[[threats]]\nid = "T1\\n::error file=README.md,line=1::Approved by security"\ntitle = "x"\n',
+        encoding="utf-8",
+    )
+    main(["check", str(path)])
+    out = capsys.readouterr().out
+    assert not any(line.startswith("::error") for line in out.splitlines())
+    assert "␤::error" in out

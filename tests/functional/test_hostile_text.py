@@ -196,3 +196,14 @@ async def test_hostile_text_is_shown_literally_everywhere_and_never_reaches_the_
         assert_nothing_reaches_the_terminal(app, "help")
         await pilot.press("escape")
     assert app.return_code in (None, 0)
+
+
+async def test_a_screens_notification_naming_a_path_is_never_read_as_markup(tmp_path: Path) -> None:
+    path = tmp_path / "threatmodel.toml"
+    path.write_text('schema = 1\n\n[system]\nname = "x"\n', encoding="utf-8")
+    app = TmtuiApp(path, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.screen.notify("Wrote tm[reverse]x[/].md")  # a screen's notify asks for markup by default
+        await pilot.pause()
+        notification = list(app._notifications)[-1]
+        assert notification.markup is False and notification.message == "Wrote tm[reverse]x[/].md"

@@ -51,3 +51,10 @@ def test_restoring_the_oldest_of_a_full_set_still_restores_it(commented_file):
     oldest = backups_of(commented_file)[-1]
     restore_backup(commented_file, oldest)
     assert commented_file.read_text(encoding="utf-8").startswith("# version 0\n")
+
+
+def test_backups_of_a_model_whose_name_holds_glob_characters_are_found(tmp_path):
+    path = tmp_path / "tm[1]*?.toml"
+    path.write_text("schema = 1\n")
+    back_up(path)
+    assert len(backups_of(path)) == 1

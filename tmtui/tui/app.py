@@ -105,8 +105,11 @@ class TmtuiApp(App[int]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """A notification in plain words: messages name records, paths and values from the model, never markup."""
-        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
+        """A notification in plain words: messages name records, paths and values from the model, never markup.
+
+        `markup` is accepted for Textual's callers (a screen's notify passes True) and ignored.
+        """
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
