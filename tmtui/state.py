@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmtui.document.save import write_atomically
-from tmtui.document.source import read_regular
+from tmtui.document.source import UnreadableError, read_regular
 from tmtui.paths import state_dir
 
 BACKUPS_KEPT = 20
@@ -27,8 +27,8 @@ def backup_folder() -> Path:
 def back_up(path: Path, folder: Path | None = None) -> Path | None:
     """Copy the model as it is on disk; keep the newest BACKUPS_KEPT copies of each file. None if nothing to copy."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular(path)
+    except UnreadableError:
         return None
     folder = folder or backup_folder()
     folder.mkdir(parents=True, exist_ok=True)

@@ -239,3 +239,33 @@ def test_write_atomically_checks_the_hash_it_is_given(tmp_path):
     write_atomically(path, b"a = 2\n", expected_hash=content_hash(b"a = 1\n"))
     assert path.read_bytes() == b"a = 2\n"
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(save._renameat2 is None, reason="needs renameat2 (Linux)")
+def test_a_swapped_out_file_that_cannot_be_read_is_put_back_not_deleted(commented_file, monkeypatch):
+    """Reading what the swap took out fails (EIO, a permission): it is somebody's change, so it goes back."""
+    theirs = commented_file.read_text() + "\n# written by someone else\n"
+    document = Document.open(commented_file)
+    replace_behind_our_back(commented_file, theirs)
+    real_hash = save._hash_of
+    failures = iter([OSError(errno.EIO, "I/O error")])
+
+    def failing_once(path: Path) -> str:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_hash(path)
+
+    monkeypatch.setattr(save, "_hash_of", failing_once)
+    document.set_field("T1", "status", "mitigated")
+    with pytest.raises(ChangedOnDiskError):
+        document.save()
+    assert commented_file.read_text() == theirs
+    assert leftovers(commented_file.parent) == []
+
+
+def test_a_model_replaced_by_a_fifo_is_a_change_and_never_blocks(commented_file):
+    document = Document.open(commented_file)
+    commented_file.unlink()
+    os.mkfifo(commented_file)
+    assert document.changed_on_disk()

@@ -27,6 +27,7 @@ from tmtui.document.source import (
     UnreadableError,
     content_hash,
     decode,
+    read_regular,
     read_source,
 )
 from tmtui.model import (
@@ -694,8 +695,8 @@ class Document:
         if self.path is None or self._disk_hash is None:
             return False
         try:
-            return content_hash(self.path.read_bytes()) != self._disk_hash
-        except FileNotFoundError:
+            return content_hash(read_regular(self.path)) != self._disk_hash
+        except UnreadableError:  # gone, or no longer a regular file (a FIFO, a link to a device): a change
             return True
 
     # ---- internals -------------------------------------------------------------------------------------------

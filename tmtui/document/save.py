@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tmtui.document.source import content_hash
+from tmtui.document.source import UnreadableError, content_hash, read_regular
 
 try:
     import fcntl
@@ -115,12 +115,18 @@ def _replace_if_unchanged(temp: Path, target: Path, expected_hash: str, our_hash
         _refuse_unseen_change(target, expected_hash)
         os.replace(temp, target)
         return
-    # `temp` now holds what was on disk, `target` what we wrote.
-    if _hash_of(temp) == expected_hash:
+    # `temp` now holds what was on disk, `target` what we wrote. What was there is deleted only once it is known
+    # to be what we expected: a file that cannot be read (or is no regular file) goes back like any change.
+    if _hash_or_none(temp) == expected_hash:
         temp.unlink()
         return
-    _exchange(temp, target)  # the unseen change back on disk
-    if _hash_of(temp) != our_hash:
+    try:
+        _exchange(temp, target)  # the unseen change back on disk
+    except OSError:
+        kept = target.with_name(f"{target.name}.unseen-{os.getpid()}")
+        os.replace(temp, kept)  # never deleted by the caller: it is somebody's change
+        raise OSError(errno.EIO, f"could not put back a change made on disk; it is kept as {kept}") from None
+    if _hash_or_none(temp) != our_hash:
         # A third writer replaced ours between the two swaps: its file is the newest, so it stands.
         _exchange(temp, target)
     raise DiskChangedError(f"{target} changed on disk")  # the caller's finally deletes the temp
@@ -148,14 +154,22 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 def _refuse_unseen_change(target: Path, expected_hash: str) -> None:
     try:
         current = _hash_of(target)
-    except FileNotFoundError:
-        raise DiskChangedError(f"{target} no longer exists") from None
+    except UnreadableError:
+        raise DiskChangedError(f"{target} no longer exists as a regular file") from None
     if current != expected_hash:
         raise DiskChangedError(f"{target} changed on disk")
 
 
 def _hash_of(path: Path) -> str:
-    return content_hash(path.read_bytes())
+    # read_regular never blocks on a FIFO that was swapped in, nor reads a device without end
+    return content_hash(read_regular(path))
+
+
+def _hash_or_none(path: Path) -> str | None:
+    try:
+        return _hash_of(path)
+    except (OSError, UnreadableError):
+        return None
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -32,7 +32,7 @@ from tmtui.document.edit import DocumentError, ModelSyntaxError, Value
 from tmtui.document.merge import Conflict, MergeResult
 from tmtui.document.save import write_atomically
 from tmtui.document.settings import Settings, load_settings, save_setting
-from tmtui.document.source import UnreadableError
+from tmtui.document.source import UnreadableError, read_regular
 from tmtui.model import compute_metrics
 from tmtui.model.text import visible
 from tmtui.session import FieldConflict, ReadOnlyError, RecordGoneError, SaveJob, SaveReport, Session
@@ -154,7 +154,10 @@ class TmtuiApp(App[int]):
             remember(self.model_path)
             show(MainScreen(result))
         elif isinstance(result, ModelSyntaxError):
-            text = self.model_path.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = read_regular(self.model_path).decode("utf-8", errors="replace")
+            except UnreadableError:
+                text = ""  # replaced by something unreadable since: the message says where it broke
             show(BrokenFileScreen(self.model_path, result.finding.message, text, result.finding))
         elif isinstance(result, UnreadableError) and not self.model_path.exists():
             show(MissingFileScreen(self.model_path))
