@@ -70,6 +70,22 @@ def test_the_same_id_added_on_both_sides_keeps_both_records(document, commented_
     assert result.notes == ["T4 added here is now T5: the file has its own T4"]
 
 
+def test_links_to_a_record_renamed_by_the_merge_follow_it(document, commented_file):
+    """Both sides added T4; ours becomes T5, and our mitigation of it must link T5, not the file's T4."""
+    mine = document.add_record("threats", {"title": "mine"})
+    mitigation = document.add_record("mitigations", {"title": "fix mine", "threats": [mine, "T1"]})
+    other = Document.open(commented_file)
+    assert other.add_record("threats", {"title": "theirs"}) == mine
+    other.save()
+    result = merge_with_disk(document)
+    result.document.save()
+    data = tomllib.loads(commented_file.read_text())
+    renamed = next(t["id"] for t in data["threats"] if t["title"] == "mine")
+    assert renamed != mine
+    assert next(m for m in data["mitigations"] if m["id"] == mitigation)["threats"] == [renamed, "T1"]
+    assert f"{mine} added here is now {renamed}: the file has its own {mine}" in result.notes
+
+
 def test_deleted_on_one_side_and_changed_on_the_other_asks(document, commented_file):
     document.set_field("T3", "title", "Brute force, rate limited")
     text = commented_file.read_text()

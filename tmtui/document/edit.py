@@ -352,6 +352,13 @@ class Document:
         self._changed()
         return True
 
+    def reserve_id(self, kind: str) -> str:
+        """The next free id of `kind`, never handed out again: for a record added later under that id."""
+        record_type = RECORD_TYPE_BY_KIND.get(kind)
+        if record_type is None:
+            raise DocumentError(f"unknown kind of record {kind!r}")
+        return self._allocate_id(record_type.PREFIX)
+
     def add_record(self, kind: str, fields: dict[str, Value] | None = None, record_id: str | None = None) -> str:
         """Append a record of `kind` ("threats") after the last record of its kind, with the next free id.
 

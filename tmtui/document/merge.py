@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tmtui.document.edit import SYSTEM, Document
-from tmtui.model import RECORD_TYPES
+from tmtui.model import RECORD_TYPE_BY_KIND, RECORD_TYPES, field_specs
 
 _MISSING: Any = object()
 
@@ -61,21 +61,25 @@ def merge_with_disk(document: Document) -> MergeResult:
     conflicts: list[Conflict] = []
     notes: list[str] = []
     replayed = 0
+    renames = _renames(merged, base, mine)
     base_system, my_system, their_system = (_table(data.get(SYSTEM)) for data in (base, mine, merged.data))
     replayed += _merge_fields(merged, SYSTEM, SYSTEM, base_system, my_system, their_system, conflicts)
     for record_type in RECORD_TYPES:
         kind = record_type.KIND
-        base_rows, my_rows, their_rows = _rows(base, kind), _rows(mine, kind), _rows(merged.data, kind)
+        base_rows, their_rows = _rows(base, kind), _rows(merged.data, kind)
+        my_rows = {record_id: _relinked(kind, row, renames) for record_id, row in _rows(mine, kind).items()}
         for record_id, my_row in my_rows.items():
             base_row, their_row = base_rows.get(record_id), their_rows.get(record_id)
+            fields = {k: v for k, v in my_row.items() if k != "id"}
             if base_row is None and their_row is None:  # added here
-                merged.add_record(kind, {k: v for k, v in my_row.items() if k != "id"}, record_id=record_id)
+                merged.add_record(kind, fields, record_id=record_id)
                 replayed += 1
             elif base_row is None:  # added on both sides under the same id
-                if their_row != my_row:
-                    fields = {k: v for k, v in my_row.items() if k != "id"}
-                    new_id = merged.add_record(kind, fields)
-                    notes.append(f"{record_id} added here is now {new_id}: the file has its own {record_id}")
+                if record_id in renames:
+                    merged.add_record(kind, fields, record_id=renames[record_id])
+                    notes.append(
+                        f"{record_id} added here is now {renames[record_id]}: the file has its own {record_id}"
+                    )
                     replayed += 1
             elif their_row is None:  # deleted on disk
                 if my_row != base_row:
@@ -92,6 +96,33 @@ def merge_with_disk(document: Document) -> MergeResult:
             else:
                 conflicts.append(Conflict(kind, record_id, None, None, their_row))
     return MergeResult(merged, conflicts, replayed, notes)
+
+
+def _renames(merged: Document, base: dict[str, Any], mine: dict[str, Any]) -> dict[str, str]:
+    """New ids for records added here under an id the file gave to a record of its own."""
+    renames: dict[str, str] = {}
+    for record_type in RECORD_TYPES:
+        kind = record_type.KIND
+        base_rows, their_rows = _rows(base, kind), _rows(merged.data, kind)
+        for record_id, my_row in _rows(mine, kind).items():
+            if record_id not in base_rows and record_id in their_rows and their_rows[record_id] != my_row:
+                renames[record_id] = merged.reserve_id(kind)
+    return renames
+
+
+def _relinked(kind: str, row: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
+    """`row` with its links to renamed records following them: an id added here always meant the record added
+    here (the base never had it)."""
+    if not renames:
+        return row
+    out = dict(row)
+    for spec in field_specs(RECORD_TYPE_BY_KIND[kind]):
+        value = out.get(spec.key)
+        if spec.refs and isinstance(value, str):
+            out[spec.key] = renames.get(value, value)
+        elif spec.refs and isinstance(value, list):
+            out[spec.key] = [renames.get(v, v) if isinstance(v, str) else v for v in value]
+    return out
 
 
 def _merge_fields(
