@@ -171,6 +171,26 @@ async def test_export_screen_writes_the_report_beside_the_model(commented_file):
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_export_never_writes_over_the_model_and_asks_before_replacing_a_file(commented_file, commented_text):
+    other = commented_file.with_name("notes.md")
+    other.write_text("my notes\n")
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        path_input = app.screen.query_one("#export-path", Input)
+        path_input.value = commented_file.name
+        app.screen.action_write()
+        await settle(app, pilot)
+        assert commented_file.read_text() == commented_text
+        path_input.value = other.name
+        app.screen.action_write()
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert other.read_text() == "my notes\n"
+
+
 async def test_copy_uses_the_clipboard_escape_sequence(commented_file):
     app = make_app(commented_file)
     async with app.run_test(size=(100, 30)) as pilot:

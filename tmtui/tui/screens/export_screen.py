@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual import work
@@ -14,6 +15,7 @@ from tmtui.document.save import write_atomically
 from tmtui.exchange.markdown import to_markdown
 from tmtui.model import Model
 from tmtui.tui.keymap import bindings
+from tmtui.tui.screens.confirm_modal import ChoiceModal
 
 
 class ExportScreen(Screen):
@@ -23,6 +25,7 @@ class ExportScreen(Screen):
         super().__init__()
         self.report = to_markdown(model)
         self.model_path = model_path
+        self._written: set[Path] = set()  # written from this screen already: writing again asks nothing
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -46,7 +49,24 @@ class ExportScreen(Screen):
         self.action_write()
 
     def action_write(self) -> None:
-        self.write_report(self.target)
+        """Write the report, never over the model itself, and asking before replacing any other file."""
+        target = self.target
+        if _same_file(target, self.model_path):
+            self.notify(f"{target} is the model itself; choose another name for the report.", severity="error")
+            return
+        if target.exists() and not target.is_file():
+            self.notify(f"{target} is not a regular file; nothing written.", severity="error")
+            return
+        if not target.exists() or target in self._written:
+            self.write_report(target)
+            return
+
+        def decided(answer: str | None) -> None:
+            if answer == "replace":
+                self.write_report(target)
+
+        answers = [("replace", "Replace it", "y"), ("cancel", "Cancel", "n")]
+        self.app.push_screen(ChoiceModal(f"{target} exists. Replace it with the report?", answers), decided)
 
     @work(thread=True, exclusive=True, group="export")
     def write_report(self, target: Path) -> None:
@@ -57,6 +77,7 @@ class ExportScreen(Screen):
                 self.notify, f"Could not write {target}: {error.strerror or error}", severity="error"
             )
             return
+        self._written.add(target)
         self.app.call_from_thread(self.notify, f"Wrote {target}")
 
     def action_copy(self) -> None:
@@ -65,3 +86,11 @@ class ExportScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file, through links too; a path that does not exist names no file yet."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return first.resolve() == second.resolve()
