@@ -395,6 +395,27 @@ async def test_a_hang_up_with_a_file_that_cannot_be_written_puts_the_edits_in_a_
     assert threat(rescued, "T1")["title"] == "SQL injection" + TYPED
 
 
+@pytest.mark.parametrize("asked_first", [False, True], ids=["hang-up-while-typing", "hang-up-while-asked"])
+async def test_a_hang_up_keeps_typing_that_met_a_change_on_disk_in_a_new_file(commented_file, asked_first):
+    app = make_app(commented_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "enter", "ctrl+u", *"mine")
+        change_t1_title_on_disk(commented_file)
+        app.check_disk()
+        await settle(app, pilot)
+        if asked_first:
+            await pilot.press("tab")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ChoiceModal)
+        app._hang_up(signal.SIGHUP)
+        assert app.hang_up_timer is not None
+        app.hang_up_timer.cancel()
+        await settle(app, pilot)
+    assert threat(commented_file, "T1")["title"] == "theirs"  # nobody was asked: the file's change stands
+    (rescued,) = commented_file.parent.glob("threatmodel.unsaved-*.toml")
+    assert threat(rescued, "T1")["title"] == "mine"  # and the typing is kept beside it
+
+
 async def test_quitting_while_the_field_being_typed_changed_on_disk_asks_first(commented_file):
     app = make_app(commented_file)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -86,6 +87,8 @@ class TmtuiApp(App[int]):
         self._conflicts_open = False
         self._disk_stamp: tuple[int, int] | None = None
         self._read_only_asked = False  # the first edit on a read-only file offers "save as" once
+        # typing that met a change made elsewhere, while the person is asked: a hang-up rescues it
+        self._unanswered: dict[int, tuple[str, FieldConflict]] = {}
         self._held_keys: collections.deque[events.Key] = collections.deque()  # a burst, applied one by one
         self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._key_pump: asyncio.Task[None] | None = None
@@ -226,11 +229,13 @@ class TmtuiApp(App[int]):
     def _field_conflicted(self, event: FieldConflicted) -> None:
         event.stop()
         conflict = event.conflict
+        self._unanswered[id(conflict)] = (event.kind, conflict)
         if isinstance(conflict, RecordGoneError):
             self._ask_to_keep(event.kind, conflict, event.keep)
             return
 
         def decided(answer: str | None) -> None:
+            self._unanswered.pop(id(conflict), None)
             if answer == "mine":
                 self.edit_field(conflict.record_id, conflict.key, conflict.mine)
             else:
@@ -249,6 +254,7 @@ class TmtuiApp(App[int]):
         fields = {k: v for k, v in {**fields, conflict.key: conflict.mine}.items() if k != "id"}
 
         def decided(answer: str | None) -> None:
+            self._unanswered.pop(id(conflict), None)
             if answer != "keep" or self.session is None:
                 self.notify(f"{conflict.record_id} stays deleted; your typing is dropped.")
                 self.model_changed.publish(None)
@@ -723,16 +729,17 @@ class TmtuiApp(App[int]):
         or else beside the backups.
         """
         try:
+            forms = [form for screen in self.screen_stack for form in screen.query(RecordForm)]
+            raised_before = {id(form): len(form.conflicts_raised) for form in forms}
             self.commit_typing()
+            unanswered = [*self._unanswered.values()]
+            unanswered += [(f.kind, c) for f in forms for c in f.conflicts_raised[raised_before[id(f)] :]]
             session = self.session
-            if session is not None and session.dirty and session.save().error:
-                for rescue in _rescue_paths(self.model_path):
-                    try:
-                        rescue.parent.mkdir(parents=True, exist_ok=True)
-                        session.save_as(rescue)
-                        break
-                    except (OSError, DocumentError):
-                        continue
+            if session is not None and (session.dirty or unanswered):
+                report = session.save()
+                if report.error or report.conflicts or unanswered:
+                    _take_mine(session, report.conflicts, unanswered)
+                    _rescue(session, self.model_path)
         finally:
             # the terminal may be gone, so a clean exit may never finish: the file is saved, leave in any case
             self.hang_up_timer = threading.Timer(HANG_UP_GRACE, os._exit, (128 + signum,))
@@ -849,6 +856,30 @@ def _escape_then_key(key: events.Key) -> tuple[events.Key, events.Key] | None:
     character = key.character
     name = character if character.isalnum() else _character_to_key(character)
     return events.Key("escape", "\x1b"), events.Key(name, character)
+
+
+def _take_mine(session: Session, conflicts: list[Conflict], typed: list[tuple[str, FieldConflict]]) -> None:
+    """With no one left to ask, this side's version of everything in question, for the rescue file."""
+    for conflict in conflicts:
+        with contextlib.suppress(DocumentError):
+            session.keep_mine(conflict)
+    for kind, field_conflict in typed:
+        with contextlib.suppress(DocumentError):
+            if isinstance(field_conflict, RecordGoneError):
+                session.keep_record(kind, field_conflict.record_id, {field_conflict.key: field_conflict.mine})
+            else:
+                session.set_field(field_conflict.record_id, field_conflict.key, field_conflict.mine)
+
+
+def _rescue(session: Session, path: Path) -> None:
+    """This side's version in a new file beside the model (or beside the backups): nothing typed is dropped."""
+    for rescue in _rescue_paths(path):
+        try:
+            rescue.parent.mkdir(parents=True, exist_ok=True)
+            session.save_as(rescue)
+            return
+        except (OSError, DocumentError):
+            continue
 
 
 def _rescue_paths(path: Path) -> list[Path]:

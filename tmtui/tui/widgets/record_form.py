@@ -50,6 +50,7 @@ class RecordForm(VerticalScroll):
         self.preset = dict(preset or {})
         self.record_type = System if kind == SYSTEM else RECORD_TYPE_BY_KIND[kind]
         self._conflicts_asked = 0
+        self.conflicts_raised: list[FieldConflict] = []  # a hang-up rescues the typing of those left unanswered
 
     def current(self) -> Record | System | None:
         model = self.session.model
@@ -131,6 +132,7 @@ class RecordForm(VerticalScroll):
                 self.session.set_field(self.record_id or SYSTEM, key, value, base=base)
         except FieldConflict as conflict:
             self._conflicts_asked += 1
+            self.conflicts_raised.append(conflict)
             self.post_message(FieldConflicted(conflict, self.kind, self.drafted()))
             return
         except DocumentError as error:
