@@ -60,3 +60,14 @@ async def test_a_threat_appended_after_the_reviews_is_edited_and_a_new_one_follo
         '\n[[threats]]\nid = "T5"\ntitle = "Session fixation"\n'
     )
     assert [t["id"] for t in tomllib.loads(after)["threats"]] == ["T1", "T2", "T3", "T4", "T5"]
+
+
+async def test_a_kind_the_app_cannot_edit_says_so_when_the_file_opens(tmp_path):
+    path = tmp_path / "threatmodel.toml"
+    path.write_text('system.name = "S"\n\n[[threats]]\nid = "T1"\ntitle = "t"\n', encoding="utf-8")
+    app = TmtuiApp(path, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        notes = [n for n in app._notifications if n.title == "Read-only"]
+        assert len(notes) == 1 and notes[0].message.startswith("system can be read but not edited here: ")
+        assert isinstance(app.screen, MainScreen)

@@ -156,6 +156,8 @@ class TmtuiApp(App[int]):
         if isinstance(result, Session):
             remember(self.model_path)
             show(MainScreen(result))
+            for kind, reason in result.document.read_only_kinds.items():
+                self.notify(f"{kind} can be read but not edited here: {reason}", title="Read-only", timeout=15)
         elif isinstance(result, ModelSyntaxError):
             try:
                 text = read_regular(self.model_path).decode("utf-8", errors="replace")
