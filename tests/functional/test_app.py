@@ -3,7 +3,6 @@ after each step (comments intact, only the intended change)."""
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from contextlib import nullcontext
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, SelectionList
 
+from tests.functional.pilot_helpers import changed_lines, settle
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
 from tmtui.tui.commands import ModelCommands
@@ -25,22 +25,6 @@ from tmtui.tui.widgets.record_list import RecordList, RecordTable
 
 def make_app(path: Path, **settings) -> TmtuiApp:
     return TmtuiApp(path, settings=Settings(**settings), watch_interval=None)
-
-
-def changed_lines(before: str, after: str) -> list[str]:
-    return [
-        line
-        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
-
-
-async def settle(app: TmtuiApp, pilot) -> None:
-    """Let messages, the save worker and the redraw finish."""
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_opening_and_quitting_without_an_edit_leaves_the_file_byte_for_byte(commented_file):

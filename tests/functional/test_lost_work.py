@@ -12,6 +12,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
+from tests.functional.pilot_helpers import settle
 from tmtui import session as session_module
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
@@ -25,14 +26,6 @@ TYPED = " (typed)"
 
 def make_app(path: Path, **settings: object) -> TmtuiApp:
     return TmtuiApp(path, settings=Settings(**settings), watch_interval=None)  # type: ignore[arg-type]
-
-
-async def settle(app: TmtuiApp, pilot) -> None:
-    """Let messages, the save worker and the redraw finish."""
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def threat(path: Path, record_id: str) -> dict | None:

@@ -3,11 +3,11 @@ threat and edits the appended one, and each change lands where a person expects 
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 
 from textual.widgets import Input
 
+from tests.functional.pilot_helpers import changed_lines, settle
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
 from tmtui.tui.screens.main_screen import MainScreen
@@ -15,21 +15,6 @@ from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.widgets.record_list import RecordList
 
 APPENDED = '\n# appended after the reviews\n[[threats]]\nid = "T4"\ntitle = "Replay"\n'
-
-
-def changed_lines(before: str, after: str) -> list[str]:
-    return [
-        line
-        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
-
-
-async def settle(app: TmtuiApp, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_a_threat_appended_after_the_reviews_is_edited_and_a_new_one_follows_it(commented_file, commented_text):
