@@ -289,3 +289,11 @@ def test_one_review_gives_what_changed_since_it_but_no_trend_table(commented_tex
     assert "### Trend across reviews" not in report
     assert "### Since the last review (R1, 2026-01-02)" in report
     assert "- **Open at high risk or above:** 1 (not kept by that review)" in report
+
+
+def test_ids_that_differ_only_in_characters_mermaid_cannot_name_stay_two_nodes():
+    from tmtui.exchange.escape import mermaid_id
+
+    assert mermaid_id("C_1") == "C_1"
+    assert mermaid_id("C-1") != mermaid_id("C_1")
+    assert mermaid_id("C-1") == mermaid_id("C-1")  # the same record is the same node every time

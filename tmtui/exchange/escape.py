@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 
 # Bidirectional overrides can make a report read differently from what it says ("Trojan Source").
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
@@ -75,6 +76,11 @@ def json_safe(dumped: str) -> str:
 
 
 def mermaid_id(record_id: str) -> str:
-    """A node id Mermaid reads as a name: letters, digits and `_` only, and never one of its keywords."""
+    """A node id Mermaid reads as a name: letters, digits and `_` only, and never one of its keywords.
+
+    An id that had to be changed gets a suffix from its own characters, so `C-1` and `C_1` stay two nodes.
+    """
     name = re.sub(r"[^A-Za-z0-9_]", "_", record_id) or "_"
+    if name != record_id:
+        name += "_" + zlib.crc32(record_id.encode("utf-8", "surrogatepass")).to_bytes(4, "big").hex()
     return f"id_{name}" if name.lower() in _MERMAID_KEYWORDS else name
