@@ -6,17 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
 from tmtui.model import Model, Stride, compute_metrics, risk_of, threat_sentence, threats_by_risk
-from tmtui.model.coverage import CellState, Coverage, compute_coverage
+from tmtui.model.coverage import Coverage, compute_coverage
 from tmtui.model.diff import ModelDiff
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
 
-# How a coverage cell reads without colour, in the report and in the app alike.
-CELL_MARK = {
-    CellState.ANSWERED: "✓",
-    CellState.OPEN: "!",
-    CellState.NOT_CONSIDERED: "?",
-    CellState.NOT_EXPECTED: "·",
-}
 CELL_LEGEND = "✓ answered · ! open threat · ? not yet considered · · not expected for this kind of element"
 
 
@@ -258,7 +251,7 @@ def _coverage_section(coverage: Coverage) -> list[str]:
             [
                 f"{inline(e.record_id) or '(no id)'} {cell(e.label)}".strip(),
                 inline(e.element),
-                *(CELL_MARK[e.cells[s].state] for s in Stride),
+                *(e.cells[s].state.mark for s in Stride),
             ]
             for e in coverage.elements
         ),

@@ -35,6 +35,19 @@ class CellState(StrEnum):
     NOT_CONSIDERED = "not_considered"  # expected, but no threat names it yet
     NOT_EXPECTED = "not_expected"  # not expected for this kind of element, and no threat names it
 
+    @property
+    def mark(self) -> str:
+        """How the cell reads without colour, in the report and in the app alike."""
+        return _CELL_MARKS[self]
+
+
+_CELL_MARKS = {
+    CellState.ANSWERED: "✓",
+    CellState.OPEN: "!",
+    CellState.NOT_CONSIDERED: "?",
+    CellState.NOT_EXPECTED: "·",
+}
+
 
 @dataclass(frozen=True)
 class Cell:

@@ -15,11 +15,11 @@ from tmtui.model.coverage import Cell, CellState, Coverage, ElementCoverage
 from tmtui.tui.messages import NewThreatFor, OpenRecord
 from tmtui.tui.text import literal
 
-CELL_MARK = {
-    CellState.ANSWERED: ("✓", "bold green"),
-    CellState.OPEN: ("!", "bold red"),
-    CellState.NOT_CONSIDERED: ("?", "bold yellow"),
-    CellState.NOT_EXPECTED: ("·", "dim"),
+CELL_STYLE = {
+    CellState.ANSWERED: "bold green",
+    CellState.OPEN: "bold red",
+    CellState.NOT_CONSIDERED: "bold yellow",
+    CellState.NOT_EXPECTED: "dim",
 }
 CELL_WORDS = {
     CellState.ANSWERED: "answered",
@@ -40,10 +40,10 @@ FRAME = 2 + 1  # the border, and a one-cell scrollbar
 
 def legend() -> Text:
     out = Text()
-    for state, (mark, style) in CELL_MARK.items():
+    for state, style in CELL_STYLE.items():
         if out:
             out.append("  ")
-        out.append(mark, style=style)
+        out.append(state.mark, style=style)
         out.append(f" {CELL_WORDS[state]}")
     return out
 
@@ -63,8 +63,7 @@ def _name(element: ElementCoverage) -> str:
 
 
 def cell_text(cell: Cell) -> Text:
-    mark, style = CELL_MARK[cell.state]
-    return Text(mark, style=style, justify="center")
+    return Text(cell.state.mark, style=CELL_STYLE[cell.state], justify="center")
 
 
 class CoverageGrid(DataTable):
@@ -106,7 +105,7 @@ class CoverageGrid(DataTable):
         cell = element.cells[stride]
         out = literal(element.record_id, style="bold")
         out.append(f" {name}: ")
-        out.append(CELL_MEANING[cell.state], style=CELL_MARK[cell.state][1])
+        out.append(CELL_MEANING[cell.state], style=CELL_STYLE[cell.state])
         if cell.threats:
             out.append_text(literal(f" · ⏎ opens {cell.threats[0]}"))
             if len(cell.threats) > 1:
