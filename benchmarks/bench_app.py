@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench import generate, row, verdict  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from tmtui.document.settings import Settings  # noqa: E402
@@ -57,14 +58,19 @@ def threats_table(app: TmtuiApp) -> DataTable | None:
     return app.screen.query_one("#threats", RecordList).table
 
 
+async def show_every_threat(app: TmtuiApp, pilot: Pilot[int], threats: int) -> None:
+    """Once the model is open, pane 2 asked for, and wait until its table holds every threat."""
+    await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
+    await pilot.press("2")
+    await until(lambda: (t := threats_table(app)) is not None and t.row_count == threats, pilot.pause)
+
+
 async def app_first_paint(path: Path, threats: int) -> float:
     """From `run_test()` until the threats pane's table holds every threat (pane 2 is asked for at once)."""
     start = time.perf_counter()
     app = TmtuiApp(path, settings=Settings(), watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
-        await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
-        await pilot.press("2")
-        await until(lambda: (t := threats_table(app)) is not None and t.row_count == threats, pilot.pause)
+        await show_every_threat(app, pilot, threats)
         await pilot.pause()
         return (time.perf_counter() - start) * 1000
 
@@ -111,9 +117,7 @@ async def edits(path: Path, threats: int, count: int) -> dict[str, list[float]]:
     }
     app = TmtuiApp(path, settings=Settings(), watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
-        await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
-        await pilot.press("2")
-        await until(lambda: (t := threats_table(app)) is not None and t.row_count == threats, pilot.pause)
+        await show_every_threat(app, pilot, threats)
         session = app.session
         assert session is not None
         publish = app.model_changed.publish
@@ -178,9 +182,7 @@ async def app_memory(path: Path, threats: int) -> float:
     screen (autosave off, so the saves do not queue up behind a slow edit; one save at the end)."""
     app = TmtuiApp(path, settings=Settings(autosave=False), watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
-        await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
-        await pilot.press("2")
-        await until(lambda: (t := threats_table(app)) is not None and t.row_count == threats, pilot.pause)
+        await show_every_threat(app, pilot, threats)
         session = app.session
         assert session is not None
         for number in range(EDITS):
