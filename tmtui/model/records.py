@@ -142,6 +142,7 @@ class Component(Record):
     boundary: str | None = _spec("ref", "Trust boundary", refs=("boundaries",))
     assets: list[str] = _spec("refs", "Assets", refs=("assets",))
     description: str = _spec("text", "Description", multiline=True)
+    tags: list[str] = _spec("strings", "Tags")
 
 
 @dataclass
@@ -158,6 +159,7 @@ class Flow(Record):
     data: list[str] = _spec("refs", "Data carried", refs=("assets",))
     encrypted: bool | None = _spec("flag", "Encrypted")
     authenticated: bool | None = _spec("flag", "Authenticated")
+    tags: list[str] = _spec("strings", "Tags")
 
 
 @dataclass
@@ -203,6 +205,8 @@ class Threat(Record):
     severity: str | None = _spec("choice", "Severity", choices=Level)
     status: str | None = _spec("choice", "Status", choices=ThreatStatus)
     notes: str = _spec("text", "Notes", multiline=True)
+    references: list[str] = _spec("strings", "References")  # links, CWE-79, CAPEC-66
+    rule: str = _spec("text", "Suggested by")  # the library id of the suggestion it answers
 
     @property
     def effective_status(self) -> str:
