@@ -359,6 +359,10 @@ class TmtuiApp(App[int]):
         for screen in self.screen_stack:
             for form in screen.query(RecordForm):
                 committed = form.flush() and committed
+            # A screen that takes typing outside a record form (an idea, a quick threat) keeps it the same way.
+            flush_typing = getattr(screen, "flush_typing", None)
+            if callable(flush_typing):
+                committed = flush_typing() and committed
         return committed
 
     # ---- saving: the session decides, a worker writes ---------------------------------------------------------
