@@ -39,6 +39,8 @@ from tmtui.model import (
     field_specs,
     model_from_data,
     next_id,
+    rebuild,
+    revalidate,
     split_id,
     validate,
 )
@@ -193,6 +195,10 @@ class Document:
         self._note_ids()
         self._opened: tuple[Model, list[Finding]] | None = opened
         self._model: tuple[Model, list[Finding]] | None = None
+        # The model last built, its type findings and its validation findings, and the records replaced in the data
+        # since (kind, index), so that one edit rebuilds and revalidates one record; None: rebuild it all.
+        self._built_from: tuple[Model, list[Finding], list[Finding]] | None = None
+        self._replaced: set[tuple[str, int]] | None = None
         self._io_lock = threading.Lock()  # a save runs on a worker thread; one write at a time
         self.revision = 0  # counts edits; the file holds revision `_saved_revision`
         self._saved_revision = 0
@@ -266,9 +272,17 @@ class Document:
 
     def _built(self) -> tuple[Model, list[Finding]]:
         if self._model is None:
-            model, findings = self._opened if self.revision == 0 and self._opened else model_from_data(self._data)
+            if self._built_from is not None and self._replaced is not None:
+                before, before_types, before_validation = self._built_from
+                model, types = rebuild(before, before_types, self._data, self._replaced)
+                touched = {"system" if kind == SYSTEM else model.records(kind)[i].id for kind, i in self._replaced}
+                validation = revalidate(before, model, before_validation, touched)
+            else:
+                model, types = self._opened if self.revision == 0 and self._opened else model_from_data(self._data)
+                validation = validate(model)
             self._opened = None
-            self._model = (model, findings + validate(model))
+            self._built_from, self._replaced = (model, types, validation), set()
+            self._model = (model, types + validation)
         return self._model
 
     def text(self) -> str:
@@ -613,6 +627,7 @@ class Document:
         for step in reversed(change.steps):
             self._apply(_inverse(step))
         self._model = self._text = None  # a revision number is used again, so nothing cached under it stands
+        self._replaced = None
         self.revision = revision
 
     def _apply(self, step: _ChangeStep) -> None:
@@ -620,6 +635,7 @@ class Document:
         if isinstance(step, _Splice):
             self._apply_splice(step)
         elif isinstance(step, _Rows):
+            self._note_replaced(step)
             rows = self._data.setdefault(step.kind, [])
             if not _same(rows[step.start : step.start + len(step.old)], step.old):
                 raise DocumentError("the undo history does not match this file")
@@ -627,11 +643,27 @@ class Document:
             if not rows:
                 del self._data[step.kind]
         elif step.new is _MISSING:
+            self._replaced = None
             del self._data[step.key]
         else:
+            if step.old is _MISSING and self._replaced is not None:
+                self._replaced = None
+            elif self._replaced is not None:
+                self._replaced.add((SYSTEM, 0))
             self._data[step.key] = step.new
         if self._journal is not None:
             self._journal.append(step)
+
+    def _note_replaced(self, step: _Rows) -> None:
+        """Keep the rebuild to one record when a step replaces one record by one with the same id (a field edit,
+        or its undo); anything else (a record added, deleted or moved) rebuilds the whole model."""
+        if self._replaced is None:
+            return
+        same = len(step.old) == len(step.new) == 1 and step.old[0].get("id") == step.new[0].get("id")
+        if same and isinstance(step.new[0].get("id"), str) and step.new[0]["id"]:
+            self._replaced.add((step.kind, step.start))
+        else:
+            self._replaced = None
 
     def _apply_splice(self, step: _Splice) -> None:
         current = self._segments[step.start : step.start + len(step.old)]

@@ -1,6 +1,6 @@
 """The pure domain: records, ids, risk, metrics and validation. No I/O and no Textual here."""
 
-from tmtui.model.build import SCHEMA_VERSION, SchemaTooNewError, model_from_data
+from tmtui.model.build import SCHEMA_VERSION, SchemaTooNewError, model_from_data, rebuild
 from tmtui.model.enums import (
     ComponentKind,
     Level,
@@ -34,7 +34,7 @@ from tmtui.model.records import (
 )
 from tmtui.model.risk import parse_risk, risk_from, risk_of
 from tmtui.model.sentence import threat_sentence, threats_by_risk
-from tmtui.model.validation import validate
+from tmtui.model.validation import revalidate, validate
 
 __all__ = [
     "RECORD_TYPES",
@@ -70,6 +70,8 @@ __all__ = [
     "model_from_data",
     "next_id",
     "parse_risk",
+    "rebuild",
+    "revalidate",
     "risk_from",
     "risk_of",
     "spec_for",

@@ -6,11 +6,14 @@ keys go to `extra`. Unknown enum values are kept as read, so validation can name
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from tmtui.model.findings import Finding, Severity
 from tmtui.model.records import (
+    RECORD_TYPE_BY_KIND,
     RECORD_TYPES,
     FieldSpec,
     Model,
@@ -123,6 +126,35 @@ def model_from_data(data: dict[str, Any]) -> tuple[Model, list[Finding]]:
     known = {"schema", "system", *tables}
     extra = {k: v for k, v in data.items() if k not in known}
     return Model(schema=schema, system=system, extra=extra, **tables), findings
+
+
+def rebuild(
+    model: Model, findings: list[Finding], data: dict[str, Any], changed: Collection[tuple[str, int]]
+) -> tuple[Model, list[Finding]]:
+    """`model_from_data(data)`, given `(model, findings) == model_from_data(before)` where `data` differs from
+    `before` only in the records at `changed` — (kind, index), or ("system", 0) — none added, removed or moved.
+
+    One edit costs the records it changed and a copy of their kinds' lists, not a pass over the whole model.
+    """
+    out = [f for f in findings if (f.kind, f.index if f.kind != "system" else 0) not in changed]
+    system = model.system
+    lists: dict[str, Any] = {}
+    replaced = []
+    for kind, index in changed:
+        if kind == "system":
+            system = _convert(System, data.get("system", {}), "system", None, out)
+        else:
+            records = lists.setdefault(kind, list(model.records(kind)))
+            record = _convert(RECORD_TYPE_BY_KIND[kind], data[kind][index], kind, index, out)
+            replaced.append((records[index], record))
+            records[index] = record
+    # the order model_from_data gives: the schema, the system, then each kind's records in file order (a kind
+    # that is not an array of tables is named, by its `field`, before its records)
+    rank = {"schema": -1, "system": 0, **{t.KIND: n for n, t in enumerate(RECORD_TYPES, start=1)}}
+    out.sort(key=lambda f: (rank.get(f.kind or f.field or "", 0), -1 if f.index is None else f.index))
+    new = dataclasses.replace(model, system=system, **lists)
+    model.carry_indexes(new, replaced)
+    return new, out
 
 
 def record_to_data(record: Any) -> dict[str, Any]:

@@ -337,8 +337,37 @@ class Model:
         """The records whose reference fields (targets, threats, boundary…) name this id, in file order."""
         return list(self._referrers.get(record_id, ()))
 
-    # The model is rebuilt after every edit rather than mutated, so each index is built once, on first use, and
-    # a lookup costs a dict access instead of a scan of every record.
+    def carry_indexes(self, new: Model, replaced: list[tuple[Record, Record]]) -> None:
+        """Give `new` — this model with each `old` record replaced by `new` of the same id, at the same place —
+        the indexes this model has built, patched for those records, so an edit does not rebuild them."""
+        built = self.__dict__
+        for name in ("_id_counts", "_kind_by_id", "_positions"):  # the same ids at the same places
+            if name in built:
+                new.__dict__[name] = built[name]
+        if "_by_id" in built:
+            by_id = dict(built["_by_id"])
+            for old_record, new_record in replaced:
+                if by_id.get(old_record.id) is old_record:
+                    by_id[old_record.id] = new_record
+            new.__dict__["_by_id"] = by_id
+        for name, named in (
+            ("_referrers", _referenced_ids),
+            ("_mitigations_by_threat", lambda r: r.threats if isinstance(r, Mitigation) else []),
+            ("_threats_by_target", lambda r: r.targets if isinstance(r, Threat) else []),
+        ):
+            if name in built:
+                new.__dict__[name] = _regroup(built[name], replaced, named, new._order)
+
+    def _order(self, record: Record) -> tuple[int, int]:
+        """Where a record stands in file order: its kind's place in the schema, then its index in that kind."""
+        records = self.records(record.KIND)
+        index = self.position(record.id)
+        if index is None or records[index] is not record:  # a duplicated id: the first is not this one
+            index = next(i for i, r in enumerate(records) if r is record)
+        return RECORD_TYPES.index(type(record)), index
+
+    # The model is rebuilt after every edit rather than mutated, so each index is built once, on first use (or
+    # carried over from the model before one edit), and a lookup costs a dict access instead of a scan.
 
     @cached_property
     def _by_id(self) -> dict[str, Record]:
@@ -369,15 +398,7 @@ class Model:
 
     @cached_property
     def _referrers(self) -> dict[str, list[Record]]:
-        def named(record: Record) -> list[str]:
-            out: list[str] = []
-            for spec in field_specs(type(record)):
-                if spec.refs:
-                    value = getattr(record, spec.name)
-                    out.extend(value if isinstance(value, list) else [value] if value else [])
-            return out
-
-        return _group(self.all_records(), named)
+        return _group(self.all_records(), _referenced_ids)
 
     @cached_property
     def _mitigations_by_threat(self) -> dict[str, list[Mitigation]]:
@@ -389,6 +410,39 @@ class Model:
 
 
 R = TypeVar("R", bound=Record)
+
+
+def _referenced_ids(record: Record) -> list[str]:
+    """The ids a record's reference fields (targets, threats, boundary…) name."""
+    out: list[str] = []
+    for spec in field_specs(type(record)):
+        if spec.refs:
+            value = getattr(record, spec.name)
+            out.extend(value if isinstance(value, list) else [value] if value else [])
+    return out
+
+
+def _regroup(
+    index: dict[str, list[R]],
+    replaced: list[tuple[Record, Record]],
+    ids: Callable[[Any], list[str]],
+    order: Callable[[Record], tuple[int, int]],
+) -> dict[str, list[R]]:
+    """A `_group` index patched for records replaced in place: lists that named the old record name the new one,
+    or lose it, or gain it in file order. Only the lists that change are copied."""
+    out = dict(index)
+    for old, new in replaced:
+        before, after = dict.fromkeys(ids(old)), dict.fromkeys(ids(new))
+        for named in before.keys() | after.keys():
+            kept = [r for r in out.get(named, ()) if r is not old]
+            if named in after:
+                kept.append(new)  # type: ignore[arg-type]
+                kept.sort(key=order)
+            if kept:
+                out[named] = kept
+            else:
+                out.pop(named, None)
+    return out
 
 
 def _group(records: list[R], ids: Callable[[R], list[str]]) -> dict[str, list[R]]:
