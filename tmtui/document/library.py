@@ -1,0 +1,67 @@
+"""Reads the threat library: the packaged `tmtui/rules/library.toml` and the user's own, as hostile input."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tmtui import paths
+from tmtui.document.read import parse_data
+from tmtui.document.source import UnreadableError, decode, read_regular
+from tmtui.rules import Library, LibraryError
+
+USER_LIBRARY = "library.toml"
+# A library is prose about a few hundred threats: a megabyte is far beyond any real one.
+MAX_LIBRARY_BYTES = 1024 * 1024
+_ENTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*entries[ \t]*\]\]", re.MULTILINE)
+
+
+def packaged_library_path() -> str:
+    return str(resources.files("tmtui.rules").joinpath(USER_LIBRARY))
+
+
+def _read(data: bytes, where: Path | str) -> tuple[dict[str, Any], str]:
+    source = decode(data, where)
+    parsed, finding = parse_data(source)
+    if parsed is None:
+        line = f"line {finding.line}: " if finding and finding.line else ""
+        raise UnreadableError(where, f"{line}{finding.message if finding else 'not TOML'}")
+    return parsed, source.text
+
+
+def _line_of_entry(text: str, index: int | None) -> int | None:
+    """The line of the `[[entries]]` header of entry `index`, counting headers in the order TOML reads them."""
+    if index is None:
+        return None
+    for number, match in enumerate(_ENTRY_HEADER.finditer(text)):
+        if number == index:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def load_library(user_path: Path | None = None) -> Library:
+    """The packaged library plus the user's (`user_path`, or `library.toml` in the config folder when it exists).
+
+    UnreadableError names the file, the line of the wrong entry, and what was expected.
+    """
+    packaged = resources.files("tmtui.rules").joinpath(USER_LIBRARY)
+    try:
+        packaged_bytes = packaged.read_bytes()
+    except OSError as error:  # a broken install: the package data was left out
+        raise UnreadableError(packaged_library_path(), error.strerror or str(error)) from None
+    builtin, builtin_text = _read(packaged_bytes, packaged_library_path())
+    user: dict[str, Any] | None = None
+    user_text = ""
+    if user_path is None:
+        default = paths.config_dir() / USER_LIBRARY
+        user_path = default if default.exists() else None
+    if user_path is not None:
+        user, user_text = _read(read_regular(user_path, MAX_LIBRARY_BYTES), user_path)
+    try:
+        return Library.from_data(builtin, user)
+    except LibraryError as error:
+        where: Path | str = user_path if error.user and user_path is not None else packaged_library_path()
+        line = _line_of_entry(user_text if error.user else builtin_text, error.index)
+        raise UnreadableError(where, f"line {line}: {error.message}" if line else error.message) from None
