@@ -658,7 +658,10 @@ def _print_stats(model: Model) -> None:
     )
     _say(f"  no threat on:      {', '.join(coverage.elements_without_threats) or 'none'}")
     _say(f"  assets unnamed:    {', '.join(coverage.assets_without_threats) or 'none'}")
-    _say(f"  complete grammar:  {coverage.threats_with_grammar} of {coverage.threats} threats")
+    _say(
+        f"Statements    {metrics.threats_with_complete_grammar} of {metrics.threats} threats have a complete threat "
+        "statement (source, action, impact)"
+    )
     reviews = reviews_in_order(model)
     if not reviews:
         _say("Last review   none recorded (press r in pane 4 after a session)")

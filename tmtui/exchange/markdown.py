@@ -205,6 +205,8 @@ def _how_well(model: Model) -> list[str]:
     open_by_risk = ", ".join(f"{count} {risk.value}" for risk, count in metrics.open_by_risk.items() if count)
     out += [
         f"- **Threats:** {metrics.threats}",
+        f"- **Complete threat statements:** {metrics.threats_with_complete_grammar} of {metrics.threats} threats "
+        "have a source, an action and an impact",
         f"- **Open:** {metrics.open}" + (f" ({open_by_risk})" if open_by_risk else ""),
         f"- **Open with high or critical risk:** {metrics.open_high_risk}",
         f"- **Mitigated:** {metrics.mitigated_percent}%",
@@ -261,7 +263,6 @@ def _coverage_section(coverage: Coverage) -> list[str]:
         "",
         f"- **Elements no threat targets:** {_ids(coverage.elements_without_threats) or 'none'}",
         f"- **Assets no threat names:** {_ids(coverage.assets_without_threats) or 'none'}",
-        f"- **Threats with a complete grammar:** {coverage.threats_with_grammar} of {coverage.threats}",
         "",
     ]
     return out

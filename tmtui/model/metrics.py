@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from tmtui.model.enums import MitigationStatus, Risk, ThreatStatus
 from tmtui.model.records import Model, Review
 from tmtui.model.risk import risk_of
+from tmtui.model.sentence import has_complete_grammar
 
 _HIGH_RISKS = (Risk.HIGH, Risk.CRITICAL)
 # How much a threat weighs in the risk-weighted resolved percent. Unrated counts as medium: leaving a threat
@@ -37,6 +38,7 @@ class Metrics:
     mitigations_by_status: dict[str, int] = field(default_factory=dict)
     threats_without_mitigation: list[str] = field(default_factory=list)  # open ones, ids
     components_without_threats: list[str] = field(default_factory=list)
+    threats_with_complete_grammar: int = 0  # source, action and impact written
 
     def snapshot(self) -> dict[str, int]:
         """The figures a recorded review keeps, as in `[reviews.metrics]`."""
@@ -75,6 +77,7 @@ def compute_metrics(model: Model) -> Metrics:
         },
         threats_without_mitigation=[t.id for t, _ in open_rated if t.id not in addressed],
         components_without_threats=[c.id for c in model.components if c.id not in targeted],
+        threats_with_complete_grammar=sum(1 for t in model.threats if has_complete_grammar(t)),
     )
 
 

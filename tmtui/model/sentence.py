@@ -1,4 +1,5 @@
-"""Domain helpers every view shares: a threat's grammar as one sentence, and threats in the order of their risk."""
+"""Domain helpers every view shares: a threat's grammar as one sentence, what it still lacks, and threats in the order
+of their risk."""
 
 from __future__ import annotations
 
@@ -19,6 +20,30 @@ def threat_sentence(threat: Threat) -> str:
     if threat.impact:
         sentence += f", which leads to {threat.impact.strip().rstrip('.')}"
     return sentence + "."
+
+
+# The parts a complete threat statement needs (prerequisites may be left out), in the sentence's order, each with
+# what to ask a person who has not written it yet.
+GRAMMAR_QUESTIONS: dict[str, str] = {
+    "source": "no threat source yet: who would do this?",
+    "action": "no action yet: what would they do?",
+    "impact": "no impact yet: what happens if this works?",
+}
+
+
+def missing_grammar(threat: Threat) -> list[str]:
+    """The parts of the threat statement not written yet, of source, action and impact, in the sentence's order."""
+    return [part for part in GRAMMAR_QUESTIONS if not _written(getattr(threat, part))]
+
+
+def has_complete_grammar(threat: Threat) -> bool:
+    """A complete threat statement: source, action and impact are written (prerequisites are optional)."""
+    return not missing_grammar(threat)
+
+
+def _written(value: object) -> bool:
+    # a value of the wrong type in a hand-edited file is not a written part
+    return isinstance(value, str) and bool(value.strip())
 
 
 def threats_by_risk(threats: Iterable[Threat]) -> list[Threat]:

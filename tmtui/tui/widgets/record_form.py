@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 
 from tmtui.document.edit import SYSTEM, DocumentError
 from tmtui.model import RECORD_TYPE_BY_KIND, FieldSpec, Record, System, Threat, field_specs, risk_from, spec_for
-from tmtui.model.sentence import threat_sentence
+from tmtui.model.sentence import GRAMMAR_QUESTIONS, missing_grammar, threat_sentence
 from tmtui.session import FieldConflict, Session
 from tmtui.tui.keymap import bindings
 from tmtui.tui.messages import EditRefused, FieldCommitted, FieldConflicted, LeaveForm, NewMitigationFor
@@ -239,9 +239,8 @@ class ThreatForm(RecordForm):
         grammar: dict[str, Any] = {key: self._typed(key) or "" for key in GRAMMAR}
         draft = Threat(id="", **grammar)
         sentence = threat_sentence(draft)
-        self.query_one("#sentence", Static).update(
-            literal(sentence) if sentence else Text("Fill in the action to see the threat as one sentence.", "dim")
-        )
+        shown = literal(sentence) if sentence else Text("Fill in the action to see the threat as one sentence.", "dim")
+        self.query_one("#sentence", Static).update(Text("\n").join([shown, grammar_hint(draft)]))
         risk = risk_from(self._typed("likelihood"), self._typed("severity"))
         self.query_one("#risk", Static).update(risk_text(risk, prefix="Risk: "))
         mitigations = self.session.model.mitigations_for(self.record_id) if self.record_id else []
@@ -256,6 +255,14 @@ class ThreatForm(RecordForm):
         self.query_one("#linked-mitigations", Static).update(Text("\n").join([Text("Linked mitigations"), *lines]))
         # a new threat has no id for a mitigation to name until its first field is written
         self.query_one(f"#field-{LINKED_MITIGATIONS.key}", FieldEditor).input.disabled = self.record_id is None
+
+
+def grammar_hint(threat: Threat) -> Text:
+    """What the threat statement still lacks, one plain question a line; a short all-clear once it is complete."""
+    missing = missing_grammar(threat)
+    if not missing:
+        return Text("✓ complete threat statement", style="green")
+    return Text("\n".join(GRAMMAR_QUESTIONS[part] for part in missing), style="yellow")
 
 
 def form_for(session: Session, kind: str, record_id: str | None, preset: dict[str, Any] | None = None) -> RecordForm:

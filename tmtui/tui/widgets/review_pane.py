@@ -183,6 +183,6 @@ def gaps(metrics: Metrics, coverage: Coverage) -> Text:
             out.append("\n")
         out.append(title, style="bold")
         out.append_text(literal(", ".join(i or "(no id)" for i in ids) or "none", style=style if ids else "green"))
-    out.append("\nComplete threat grammar: ", style="bold")
-    out.append(f"{coverage.threats_with_grammar} of {coverage.threats} threats")
+    out.append(f"\n{metrics.threats_with_complete_grammar} of {metrics.threats} threats", style="bold")
+    out.append(" have a complete threat statement")
     return out
