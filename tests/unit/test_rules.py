@@ -580,3 +580,36 @@ def test_a_user_library_disabling_an_unknown_entry_or_malformed_is_refused_as_th
     with pytest.raises(LibraryError, match=r"entry 1 \(ours.x\): stride") as error:
         Library.from_data({"entries": [entry()]}, {"entries": [entry("ours.x", stride=["evil"])]})
     assert error.value.user and error.value.index == 0
+
+
+def test_the_whole_list_shows_the_most_specific_library_matches_of_an_element_and_its_own_view_all():
+    entries = [entry(f"web.e{n}", title=f"Entry {n} on {{target}}", tags=["web"]) for n in range(5)]
+    entries.append(entry("web.both", title="Both tags on {target}", tags=["web", "api"]))
+    library = Library.from_data({"entries": entries})
+    components = [comp("C1", "Site", tags=["web", "api"])]
+    offered = [c.rule for c in suggest(build(components=components), library) if c.rank == 1]
+    assert offered == ["web.both", "web.e0", "web.e1"]
+    assert len([c for c in suggest(build(components=components), library, target="C1") if c.rank == 1]) == 6
+    # An answered match makes room for the next one.
+    threat = {"id": "T1", "title": "x", "rule": "web.e0", "targets": ["C1"], "status": "not_applicable"}
+    again = [c.rule for c in suggest(build(components=components, threats=[threat]), library) if c.rank == 1]
+    assert again == ["web.both", "web.e1", "web.e2"]
+
+
+def test_a_condition_only_entry_that_repeats_a_context_rule_is_dropped_and_a_tagged_one_is_kept():
+    repeat = entry(
+        "net.cleartext",
+        applies_to=["flow"],
+        tags=None,
+        conditions=["crosses_boundary", "unencrypted"],
+        stride=["information_disclosure"],
+    )
+    tagged = entry("api.cleartext", applies_to=["flow"], tags=["api"], stride=["information_disclosure"])
+    library = Library.from_data({"entries": [repeat, tagged]})
+    model = build(
+        boundaries=[INTERNET, VPC],
+        components=[comp("C1", "Checkout", "external", "B1"), comp("C2", "Payments API", "process", "B2")],
+        flows=[flow("F1", "C1", "C2", "pay", tags=["api"])],
+    )
+    offered = {c.rule for c in suggest(model, library)}
+    assert "net.cleartext" not in offered and "api.cleartext" in offered

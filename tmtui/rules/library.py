@@ -95,6 +95,11 @@ class Library:
     def get(self, entry_id: str) -> LibraryEntry | None:
         return self._by_id.get(entry_id)
 
+    def tagged(self, entry_id: str) -> bool:
+        """Whether the entry needs a tag to fire (rather than the model's facts alone)."""
+        entry = self._by_id.get(entry_id)
+        return bool(entry and entry.tags)
+
     @classmethod
     def from_data(cls, builtin: dict[str, Any], user: dict[str, Any] | None = None) -> Library:
         """Check and combine the packaged library and the user's; LibraryError names the first wrong entry."""

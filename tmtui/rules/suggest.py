@@ -9,11 +9,19 @@ from tmtui.rules.facts import Facts
 from tmtui.rules.library import Library, LibraryEntry
 from tmtui.rules.stride import stride_candidates
 
+# The whole model's list shows at most this many library matches per element, the most specific first: a
+# component tagged `api` meets a dozen entries, and a list no one reads in a minute helps no one. The rest come up
+# as those are answered, and a view of the one element (`target`) shows them all.
+LIBRARY_PER_ELEMENT = 3
+
 
 def library_candidates(facts: Facts, library: Library, element: str) -> list[Candidate]:
-    """The library entries that fire on one element: its kind, all their conditions, and any of their tags."""
+    """The library entries that fire on one element (its kind, all their conditions, any of their tags), the most
+    specific first: more of the element's tags and conditions matched, then the library's order."""
     kind, tags, conditions = facts.kind(element), facts.tags(element), facts.conditions[element]
-    return [_from_entry(facts, entry, element) for entry in library.entries if entry.matches(kind, tags, conditions)]
+    fired = [entry for entry in library.entries if entry.matches(kind, tags, conditions)]
+    fired.sort(key=lambda entry: -(len(entry.tags & tags) + len(entry.conditions)))
+    return [_from_entry(facts, entry, element) for entry in fired]
 
 
 def _from_entry(facts: Facts, entry: LibraryEntry, element: str) -> Candidate:
@@ -53,22 +61,34 @@ def suggest(model: Model, library: Library, target: str | None = None) -> list[C
     for rule in CONTEXT_RULES:
         for candidate in rule(facts):
             by_element[candidate.element].append(candidate)
-    for element in facts.elements:
-        by_element[element].extend(library_candidates(facts, library, element))
     answered, categories = _answers(model)
+
+    def is_answered(candidate: Candidate) -> bool:
+        if (candidate.rule, candidate.element) in answered:
+            return True
+        # STRIDE and context rules read the element's shape: threats raising each of its categories answer one.
+        return candidate.rank != RANK_LIBRARY and all((candidate.element, c) in categories for c in candidate.stride)
+
     out: list[Candidate] = []
     for element, candidates in by_element.items():
+        from_context = {category for candidate in candidates for category in candidate.stride}
+        matched = [
+            c
+            for c in library_candidates(facts, library, element)
+            # An entry with conditions and no tags that raises only what a context rule raises from the same facts
+            # would repeat it.
+            if library.tagged(c.rule) or not set(c.stride) <= from_context
+        ]
         # A STRIDE category a sharper candidate already raises on this element would say the same thing vaguer.
-        raised = {category for candidate in candidates for category in candidate.stride}
-        candidates.extend(c for c in stride_candidates(facts, element) if c.stride[0] not in raised)
-        for candidate in sorted(candidates, key=lambda c: (c.rank, c.title.casefold(), c.key)):
-            if (candidate.rule, element) in answered:
-                continue
-            if candidate.rank != RANK_LIBRARY and all((element, c) in categories for c in candidate.stride):
-                continue  # STRIDE and context rules read the element's shape: a threat of each category answers
-            if target is not None and target not in candidate.targets:
-                continue
-            out.append(candidate)
+        raised = from_context | {category for candidate in matched for category in candidate.stride}
+        base = [c for c in stride_candidates(facts, element) if c.stride[0] not in raised]
+        matched = [c for c in matched if not is_answered(c)]
+        if target is None:
+            matched = matched[:LIBRARY_PER_ELEMENT]
+        offered = [c for c in [*candidates, *base] if not is_answered(c)] + matched
+        for candidate in sorted(offered, key=lambda c: (c.rank, c.title.casefold(), c.key)):
+            if target is None or target in candidate.targets:
+                out.append(candidate)
     return out
 
 
