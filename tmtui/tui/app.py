@@ -382,9 +382,12 @@ class TmtuiApp(App[int]):
         if job is None:
             return
         self._saves_running += 1
-        self.write_file(job)
+        # After the screen shows the edit: the worker's verification holds the GIL for long stretches, and a paint
+        # sharing the interpreter with it would wait behind it. (A quit saves on its own; it never waits on this.)
+        self.call_after_refresh(self.write_file, job)
 
-    @work(thread=True, group="save")
+    # A description, or Textual would build one from repr(job): the whole file's text and data, on the UI thread.
+    @work(thread=True, group="save", description="save the model")
     def write_file(self, job: SaveJob) -> None:
         assert self.session is not None
         report = self.session.write(job)

@@ -32,6 +32,7 @@ class ThreatsPane(Pane):
         super().__init__(session, **kwargs)
         self._targets_shown: list[tuple[str, str]] = []  # (id, label) of the components and flows in the filter
         self._risk_order: dict[str, tuple[int, bool, tuple[str, int, str]]] = {}  # by id, as of the last draw
+        self._drawn: tuple[list[str], list[str]] = ([], [])  # the ids of the last draw: as given, and as sorted
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -57,16 +58,24 @@ class ThreatsPane(Pane):
     def _by_risk(self, threats: list[Threat]) -> list[Threat]:
         """`threats_by_risk`, with the order of each threat the edit did not change kept from the last draw: working
         out a risk costs more than sorting thousands of threats."""
-        if len({t.id for t in threats}) != len(threats):  # ids repeat in a broken file: each needs its own key
-            self._risk_order = {}
+        ids = [t.id for t in threats]
+        if len(set(ids)) != len(ids):  # ids repeat in a broken file: each needs its own key
+            self._risk_order, self._drawn = {}, ([], [])
             return threats_by_risk(threats)
+        by_id = dict(zip(ids, threats, strict=True))
+        if self.changed is not None and ids == self._drawn[0]:
+            # the same threats: when no edited one moved in the order (a title, a note), the last order stands
+            if all(self._risk_order.get(i) == _risk_order(by_id[i]) for i in self.changed if i in by_id):
+                return [by_id[i] for i in self._drawn[1]]
         order = dict(self._risk_order) if self.changed is not None else {}
         for record_id in self.changed or ():
             order.pop(record_id, None)
         for threat in [t for t in threats if t.id not in order]:
             order[threat.id] = _risk_order(threat)
         self._risk_order = order
-        return sorted(threats, key=lambda t: order[t.id])
+        ordered = sorted(threats, key=lambda t: order[t.id])
+        self._drawn = (ids, [t.id for t in ordered])
+        return ordered
 
     def refresh_from_model(self) -> None:
         model = self.session.model
