@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from tmtui.exchange.imported import Imported
     from tmtui.exchange.merge import ImportSummary
     from tmtui.model.diff import ModelDiff, RecordChange
+    from tmtui.rules import Candidate
 
-COMMANDS = ("new", "check", "export", "import", "diff", "stats", "restore", "demo")
+COMMANDS = ("new", "check", "export", "import", "diff", "stats", "suggest", "restore", "demo")
 INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
 MESSAGE_SHOWN = 1000  # characters of an error message, which may quote a value from the file
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -130,6 +131,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--format", choices=("text", "json"), default="text", help="json keys: see the README")
 
+    suggest = commands.add_parser(
+        "suggest",
+        help="the threats the model suggests and does not answer yet (never writes the file)",
+        description=(
+            "Candidate threats from the model: context rules first (they name the facts they read), then matches "
+            "of the threat library, then STRIDE per element; grouped by component and flow. A threat whose rule "
+            "names a candidate (taken, or ruled out as not_applicable) answers it. The library is the bundled one "
+            "plus library.toml in the config folder, when it exists; the whole list shows at most three library "
+            "matches per element, the most specific first, and --target all of them. JSON: a list of objects "
+            "with key, rule, title, stride, targets, reason, and mitigations (a list of objects with title and "
+            "description)."
+        ),
+    )
+    suggest.add_argument(
+        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
+    )
+    suggest.add_argument("--target", metavar="ID", help="only the candidates that name this component or flow")
+    suggest.add_argument("--format", choices=("text", "json"), default="text")
+
     restore = commands.add_parser(
         "restore",
         help="list the backups tmtui keeps of a model, and restore one",
@@ -199,6 +219,8 @@ def _run(options: argparse.Namespace) -> int:
         return cmd_diff(options.paths, options.since, options.format)
     if options.command == "stats":
         return cmd_stats(options.path, options.format)
+    if options.command == "suggest":
+        return cmd_suggest(options.path, options.target, options.format)
     if options.command == "restore":
         return cmd_restore(options.path, options.number)
     if options.command == "demo":
@@ -673,6 +695,69 @@ def _print_stats(model: Model) -> None:
         for f in since_review(last, metrics)
     ]
     _say(f"Since then    {' · '.join(changes)}")
+
+
+# ---- suggest -----------------------------------------------------------------------------------------------
+
+
+def cmd_suggest(path: Path, target: str | None, fmt: str) -> int:
+    """Print the model's unanswered candidate threats; the file is only read."""
+    from tmtui.document.library import load_library
+    from tmtui.rules import suggest
+
+    loaded, model = _parsed(path)
+    if target is not None and model.kind_named(target) not in ("components", "flows"):
+        raise CommandError(f"{path}: --target {target!r} is not the id of a component or flow in the model")
+    try:
+        library = load_library()
+    except UnreadableError as error:
+        raise CommandError(str(error)) from None
+    candidates = suggest(model, library, target)
+    if fmt == "json":
+        from tmtui.exchange.escape import json_safe
+
+        data = [
+            {
+                "key": c.key,
+                "rule": c.rule,
+                "title": c.title,
+                "stride": list(c.stride),
+                "targets": list(c.targets),
+                "reason": c.reason,
+                "mitigations": [{"title": m.title, "description": m.description} for m in c.mitigations],
+            }
+            for c in candidates
+        ]
+        sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    else:
+        _print_suggestions(model, candidates)
+    if loaded.errors:
+        count = len(loaded.errors)
+        _error(f"{path}: {count} problem{'s' * (count != 1)} in the model; see: tmtui check {path}")
+    return EXIT_OK
+
+
+def _print_suggestions(model: Model, candidates: Sequence[Candidate]) -> None:
+    """Candidates under a heading per element, each with its STRIDE, its rule and, on the next line, its reason."""
+    element = None
+    for candidate in candidates:
+        if candidate.element != element:
+            if element is not None:
+                _say("")
+            element = candidate.element
+            record = model.find(element)
+            _say(f"{element}  {_one_line(record.label if record else '')}")
+        stride = ", ".join(s.replace("_", " ") for s in candidate.stride)
+        _say(f"  - {_one_line(candidate.title)}  [{stride}; {candidate.rule}]")
+        _say(f"      {_one_line(candidate.reason)}")
+    count = len(candidates)
+    if count:
+        _say("")
+    _say(
+        f"{count} suggestion{'s' * (count != 1)}; take or rule them out in the app"
+        if count
+        else "No suggestions: the model answers every one."
+    )
 
 
 # ---- restore -----------------------------------------------------------------------------------------------
