@@ -176,3 +176,24 @@ description = "Compare our ledger with the bank statement every day."
     user.write_text("schema = 1\n[[entries]\n")
     code, _, err = run(capsys, "suggest", str(model))
     assert code == 2 and err.startswith(f"tmtui: {user}: line 2:") and err.count("\n") == 1
+
+
+def test_the_report_lists_threats_ruled_out_with_their_reason_escaped(tmp_path, capsys):
+    path = tmp_path / "m.toml"
+    path.write_text(
+        '[[components]]\nid = "C1"\nname = "Partner"\nkind = "external"\n'
+        '[[threats]]\nid = "T1"\ntitle = "Someone pretends to be Partner"\nstatus = "not_applicable"\n'
+        'rule = "stride.spoofing"\ntargets = ["C1"]\nnotes = "They sign | every call\\nwith <b>mTLS</b>\\u001b[2J"\n'
+        '[[threats]]\nid = "T2"\ntitle = "Still open"\ntargets = ["C1"]\n'
+    )
+    code, out, _ = run(capsys, "export", str(path))
+    assert code == 0
+    section = out.split("### Considered and ruled out\n", 1)[1].split("\n## ", 1)[0]
+    assert section.strip().splitlines()[2:] == [
+        "| T1 | Someone pretends to be Partner | C1 | They sign \\| every call<br>with \\<b\\>mTLS\\</b\\>\\[2J |"
+    ]
+
+
+def test_the_report_has_no_ruled_out_section_when_nothing_was_ruled_out(model, capsys):
+    code, out, _ = run(capsys, "export", str(model))
+    assert code == 0 and "Considered and ruled out" not in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
-from tmtui.model import Model, Stride, compute_metrics, risk_of, threat_sentence, threats_by_risk
+from tmtui.model import Model, Stride, ThreatStatus, compute_metrics, risk_of, threat_sentence, threats_by_risk
 from tmtui.model.coverage import Coverage, compute_coverage
 from tmtui.model.diff import ModelDiff
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
@@ -165,6 +165,13 @@ def _going_wrong(model: Model) -> list[str]:
                 details += [block(threat.notes), ""]
     if details:
         out += ["### Threat details", "", *details]
+    ruled_out = [t for t in model.threats if t.status == ThreatStatus.NOT_APPLICABLE]
+    if ruled_out:
+        out += ["### Considered and ruled out", ""]
+        out += _table(
+            ["Id", "Threat", "Targets", "Why it does not apply"],
+            ([inline(t.id), cell(t.title), _ids(t.targets), cell(t.notes) or "_no reason given_"] for t in ruled_out),
+        )
     return out
 
 
