@@ -36,6 +36,7 @@ from tmtui.document.settings import Settings, load_settings, save_setting
 from tmtui.document.source import UnreadableError, read_regular
 from tmtui.model import compute_metrics
 from tmtui.model.text import visible
+from tmtui.rules import Library
 from tmtui.session import FieldConflict, ReadOnlyError, RecordGoneError, SaveJob, SaveReport, Session
 from tmtui.starter import starter_text
 from tmtui.state import backup_folder, remember
@@ -59,12 +60,13 @@ from tmtui.tui.screens.help_screen import HelpScreen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.screens.save_as_screen import SaveAsScreen
+from tmtui.tui.screens.suggestions_screen import SuggestionsAsked, SuggestionsScreen
 from tmtui.tui.widgets.fields import InputEditor
 from tmtui.tui.widgets.record_form import RecordForm
 from tmtui.tui.widgets.record_list import Changed, RecordList
 
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
-PANE_ACTIONS = {"pane", "new_record", "export"}
+PANE_ACTIONS = {"pane", "new_record", "export", "suggest"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
 KEY_SETTLE_SECONDS = 1.0  # the longest a key of a burst waits for the one before to be handled
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
@@ -93,6 +95,7 @@ class TmtuiApp(App[int]):
         self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._key_pump: asyncio.Task[None] | None = None
         self.hang_up_timer: threading.Timer | None = None  # ends the process if a clean exit hangs after a hang-up
+        self.suggestion_library: Library | None = None  # the threat library, read on the first `s`
         # every screen that shows the model redraws from this one signal after an edit, an undo or a merge; it
         # carries the ids of the records that changed, or None when any may have
         self.model_changed: Signal[Changed] = Signal(self, "model-changed")
@@ -307,6 +310,20 @@ class TmtuiApp(App[int]):
             self.commit_typing()
             preset = {"targets": [event.target_id], "stride": [event.stride]}
             self.push_screen(RecordScreen(self.session, "threats", None, preset=preset))
+
+    @on(SuggestionsAsked)
+    def _suggestions_asked(self, event: SuggestionsAsked) -> None:
+        event.stop()
+        self.suggest(event.target)
+
+    def action_suggest(self) -> None:
+        self.suggest(None)
+
+    def suggest(self, target: str | None) -> None:
+        """The suggestions view: the whole model's unanswered candidates, or one component's or flow's."""
+        if self.session is not None:
+            self.commit_typing()
+            self.push_screen(SuggestionsScreen(self.session, target))
 
     @on(RecordReview)
     def _record_review_asked(self, event: RecordReview) -> None:

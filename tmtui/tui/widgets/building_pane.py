@@ -9,6 +9,8 @@ from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tmtui.document.edit import SYSTEM
+from tmtui.tui.keymap import bindings
+from tmtui.tui.screens.suggestions_screen import SuggestionsAsked
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_form import RecordForm
@@ -29,6 +31,8 @@ LIST_SECTIONS = [key for key, _, hint in SECTIONS if hint]
 
 
 class BuildingPane(Pane):
+    BINDINGS = bindings("building-pane")
+
     def __init__(self, session, **kwargs) -> None:
         super().__init__(session, **kwargs)
         self.section = "components"
@@ -61,6 +65,11 @@ class BuildingPane(Pane):
     def main_list(self) -> RecordList:
         key = self.section if self.section in LIST_SECTIONS else "components"
         return self.query_one(f"#{key}", RecordList)
+
+    def action_suggest(self) -> None:
+        """The suggestions for the component or flow selected, or the whole model's when neither is."""
+        selected = self.main_list().table.selected_id if self.section in ("components", "flows") else None
+        self.post_message(SuggestionsAsked(selected))
 
     def focus_main(self) -> None:
         if self.section in LIST_SECTIONS:

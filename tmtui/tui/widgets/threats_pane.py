@@ -10,6 +10,8 @@ from textual.widgets import Select
 from tmtui.model import Model, Stride, Threat, ThreatStatus, risk_of
 from tmtui.model.ids import id_sort_key
 from tmtui.model.sentence import threats_by_risk
+from tmtui.tui.keymap import bindings
+from tmtui.tui.screens.suggestions_screen import SuggestionsAsked
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
@@ -28,6 +30,8 @@ def _risk_order(threat: Threat) -> tuple[int, bool, tuple[str, int, str]]:
 
 
 class ThreatsPane(Pane):
+    BINDINGS = bindings("threats-pane")
+
     def __init__(self, session, **kwargs) -> None:
         super().__init__(session, **kwargs)
         self._targets_shown: list[tuple[str, str]] = []  # (id, label) of the components and flows in the filter
@@ -45,6 +49,9 @@ class ThreatsPane(Pane):
 
     def main_list(self) -> RecordList:
         return self.query_one("#threats", RecordList)
+
+    def action_suggest(self) -> None:
+        self.post_message(SuggestionsAsked())
 
     @on(Select.Changed, ".filters Select")
     def _filter_changed(self) -> None:
