@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,9 @@ def load_library(user_path: Path | None = None) -> Library:
         packaged_bytes = packaged.read_bytes()
     except OSError as error:  # a broken install: the package data was left out
         raise UnreadableError(packaged_library_path(), error.strerror or str(error)) from None
-    builtin, builtin_text = _read(packaged_bytes, packaged_library_path())
+    # Our own file, shipped with the code: read straight, without the checks a stranger's file needs.
+    builtin_text = packaged_bytes.decode("utf-8")
+    builtin = tomllib.loads(builtin_text)
     user: dict[str, Any] | None = None
     user_text = ""
     if user_path is None:

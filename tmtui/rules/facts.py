@@ -59,13 +59,21 @@ class Facts:
         return component_kind(component) if component else "flow"
 
     def tags(self, element: str) -> frozenset[str]:
-        record = self.components.get(element) or self.flows.get(element)
-        return _tags(record.tags) if record else frozenset()
+        return self._tags.get(element, frozenset())
 
     def label(self, element: str) -> str:
         """The name of a component or the label of a flow, or its id when it has none."""
-        record = self.components.get(element) or self.flows.get(element)
-        return (record.label.strip() if record else "") or element
+        return self._labels.get(element) or element
+
+    @cached_property
+    def _tags(self) -> dict[str, frozenset[str]]:
+        tags = {element: _tags(component.tags) for element, component in self.components.items()}
+        return tags | {element: _tags(flow.tags) for element, flow in self.flows.items()}
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        labels = {element: component.label.strip() for element, component in self.components.items()}
+        return labels | {element: flow.label.strip() for element, flow in self.flows.items()}
 
     def describe(self, element: str) -> str:
         """How a reason names an element: "C2 (Public API)" or "F1 (Merchant backend → Public API)"."""

@@ -88,6 +88,17 @@ class Library:
     def __init__(self, entries: Iterable[LibraryEntry]) -> None:
         self.entries: tuple[LibraryEntry, ...] = tuple(entries)
         self._by_id = {entry.id: entry for entry in self.entries}
+        # Each element meets only the entries of its kind that need no tag or one of its tags, found by lookup:
+        # a large model has hundreds of elements and the library a hundred entries.
+        self._untagged: dict[str, list[int]] = {kind: [] for kind in ELEMENT_KINDS}
+        self._by_tag: dict[tuple[str, str], list[int]] = {}
+        for index, entry in enumerate(self.entries):
+            for kind in entry.applies_to:
+                if entry.tags:
+                    for tag in entry.tags:
+                        self._by_tag.setdefault((kind, tag), []).append(index)
+                else:
+                    self._untagged[kind].append(index)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -95,10 +106,12 @@ class Library:
     def get(self, entry_id: str) -> LibraryEntry | None:
         return self._by_id.get(entry_id)
 
-    def tagged(self, entry_id: str) -> bool:
-        """Whether the entry needs a tag to fire (rather than the model's facts alone)."""
-        entry = self._by_id.get(entry_id)
-        return bool(entry and entry.tags)
+    def matching(self, kind: str, tags: frozenset[str], conditions: frozenset[str]) -> list[LibraryEntry]:
+        """The entries that fire on an element of this kind, tags and facts, in the library's order."""
+        indexes = set(self._untagged.get(kind, ()))
+        for tag in tags:
+            indexes.update(self._by_tag.get((kind, tag), ()))
+        return [self.entries[i] for i in sorted(indexes) if self.entries[i].conditions <= conditions]
 
     @classmethod
     def from_data(cls, builtin: dict[str, Any], user: dict[str, Any] | None = None) -> Library:

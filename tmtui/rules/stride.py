@@ -6,6 +6,7 @@ disclosure, denial of service; flow → tampering, information disclosure, denia
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 
 from tmtui.model import Stride
@@ -212,12 +213,15 @@ _TEMPLATES: dict[tuple[str, Stride], _Template] = {
 }
 
 
-def stride_candidates(facts: Facts, element: str) -> list[Candidate]:
-    """The STRIDE-per-element candidates of one component or flow, one per category its kind is exposed to."""
+def stride_candidates(facts: Facts, element: str, skip: Set[str] = frozenset()) -> list[Candidate]:
+    """The STRIDE-per-element candidates of one component or flow, one per category its kind is exposed to and
+    not in `skip` (those are never built: a large model would build thousands only to drop them)."""
     kind = facts.kind(element)
     label = facts.label(element)
     out: list[Candidate] = []
     for category in CATEGORIES[kind]:
+        if category.value in skip:
+            continue
         template = _TEMPLATES[(kind, category)]
         rule = f"stride.{category.value}"
 

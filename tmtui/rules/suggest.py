@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tmtui.model import Model
+from tmtui.model import Model, Stride
 from tmtui.rules.candidates import RANK_LIBRARY, Candidate, candidate_key, capitalised
 from tmtui.rules.context import CONTEXT_RULES
 from tmtui.rules.facts import Facts
@@ -13,15 +13,16 @@ from tmtui.rules.stride import stride_candidates
 # component tagged `api` meets a dozen entries, and a list no one reads in a minute helps no one. The rest come up
 # as those are answered, and a view of the one element (`target`) shows them all.
 LIBRARY_PER_ELEMENT = 3
+_CATEGORIES = tuple(category.value for category in Stride)
 
 
-def library_candidates(facts: Facts, library: Library, element: str) -> list[Candidate]:
+def library_matches(facts: Facts, library: Library, element: str) -> list[LibraryEntry]:
     """The library entries that fire on one element (its kind, all their conditions, any of their tags), the most
     specific first: more of the element's tags and conditions matched, then the library's order."""
-    kind, tags, conditions = facts.kind(element), facts.tags(element), facts.conditions[element]
-    fired = [entry for entry in library.entries if entry.matches(kind, tags, conditions)]
+    tags = facts.tags(element)
+    fired = library.matching(facts.kind(element), tags, facts.conditions[element])
     fired.sort(key=lambda entry: -(len(entry.tags & tags) + len(entry.conditions)))
-    return [_from_entry(facts, entry, element) for entry in fired]
+    return fired
 
 
 def _from_entry(facts: Facts, entry: LibraryEntry, element: str) -> Candidate:
@@ -63,43 +64,43 @@ def suggest(model: Model, library: Library, target: str | None = None) -> list[C
             by_element[candidate.element].append(candidate)
     answered, categories = _answers(model)
 
-    def is_answered(candidate: Candidate) -> bool:
-        if (candidate.rule, candidate.element) in answered:
-            return True
+    def shape_answered(element: str, stride: tuple[str, ...]) -> bool:
         # STRIDE and context rules read the element's shape: threats raising each of its categories answer one.
-        return candidate.rank != RANK_LIBRARY and all((candidate.element, c) in categories for c in candidate.stride)
+        return set(stride) <= categories.get(element, set())
 
     out: list[Candidate] = []
     for element, candidates in by_element.items():
-        from_context = {category for candidate in candidates for category in candidate.stride}
-        matched = [
-            c
-            for c in library_candidates(facts, library, element)
-            # An entry with conditions and no tags that raises only what a context rule raises from the same facts
-            # would repeat it.
-            if library.tagged(c.rule) or not set(c.stride) <= from_context
-        ]
-        # A STRIDE category a sharper candidate already raises on this element would say the same thing vaguer.
-        raised = from_context | {category for candidate in matched for category in candidate.stride}
-        base = [c for c in stride_candidates(facts, element) if c.stride[0] not in raised]
-        matched = [c for c in matched if not is_answered(c)]
-        if target is None:
-            matched = matched[:LIBRARY_PER_ELEMENT]
-        offered = [c for c in [*candidates, *base] if not is_answered(c)] + matched
+        offered = [c for c in candidates if (c.rule, element) not in answered and not shape_answered(element, c.stride)]
+        if target is None or target == element:
+            from_context = {category for candidate in candidates for category in candidate.stride}
+            matched = [
+                entry
+                for entry in library_matches(facts, library, element)
+                # An entry with conditions and no tags that raises only what a context rule raises from the same
+                # facts would repeat it.
+                if entry.tags or not set(entry.stride) <= from_context
+            ]
+            # A STRIDE category a sharper candidate already raises on this element would say it again, vaguer.
+            raised = from_context.union(*(entry.stride for entry in matched))
+            answered_here = {category for category in _CATEGORIES if (f"stride.{category}", element) in answered}
+            offered += stride_candidates(facts, element, skip=raised | answered_here | categories.get(element, set()))
+            unanswered = [entry for entry in matched if (entry.id, element) not in answered]
+            if target is None:
+                unanswered = unanswered[:LIBRARY_PER_ELEMENT]
+            offered += [_from_entry(facts, entry, element) for entry in unanswered]
         for candidate in sorted(offered, key=lambda c: (c.rank, c.title.casefold(), c.key)):
             if target is None or target in candidate.targets:
                 out.append(candidate)
     return out
 
 
-def _answers(model: Model) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """The (rule, element) pairs threats answer, and the (element, STRIDE category) pairs threats already raise."""
+def _answers(model: Model) -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
+    """The (rule, element) pairs threats answer, and each element's STRIDE categories threats already raise."""
     answered: set[tuple[str, str]] = set()
-    categories: set[tuple[str, str]] = set()
+    categories: dict[str, set[str]] = {}
     for threat in model.threats:
         for element in threat.targets:
             if threat.rule:
                 answered.add((threat.rule.strip(), element))
-            for category in threat.stride:
-                categories.add((element, category))
+            categories.setdefault(element, set()).update(threat.stride)
     return answered, categories
