@@ -3,12 +3,26 @@ nesting limit found by a linear scan before any parser recurses."""
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tmtui.document.source import MAX_NESTING, TooDeepError, UnreadableError, check_nesting, read_regular
+from tmtui.document.read import load_text
+from tmtui.document.source import (
+    MAX_NESTING,
+    TooDeepError,
+    UnreadableError,
+    check_nesting,
+    decode,
+    may_hold_control,
+    read_regular,
+)
+from tmtui.model.text import has_control
 
 
 def test_the_size_limit_holds_for_bytes_read_even_when_the_file_said_it_was_small(tmp_path, monkeypatch):
@@ -77,3 +91,40 @@ def test_a_path_that_is_missing_or_a_folder_says_so(tmp_path: Path):
         read_regular(tmp_path / "missing.toml")
     with pytest.raises(UnreadableError, match="folder"):
         read_regular(tmp_path)
+
+
+# ---- which texts may hold a control character, so validation may skip looking for them ----------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'title = "bell \\u0007"',
+        'title = "esc \\U0000001b"',
+        'title = "back \\b space"',
+        'title = "form \\f feed"',
+        'title = "carriage \\r return"',
+        '"key \\u001b" = "in a key"',
+    ],
+)
+def test_a_control_character_made_any_way_is_still_reported(line: str) -> None:
+    loaded = load_text(decode(f'[[threats]]\nid = "T1"\n{line}\n'.encode()))
+    assert any("control characters" in finding.message for finding in loaded.findings)
+
+
+@given(st.text(max_size=20))
+def test_a_value_with_a_control_character_is_never_missed(value: str) -> None:
+    long_escapes = "".join(
+        f"\\U{ord(c):08x}" if has_control(c) else json.dumps(c, ensure_ascii=False)[1:-1] for c in value
+    )
+    for text in (f"title = {json.dumps(value, ensure_ascii=False)}\n", f'title = "{long_escapes}"\n'):
+        try:
+            title = tomllib.loads(text)["title"]
+        except tomllib.TOMLDecodeError:  # JSON leaves DEL raw, which TOML refuses: never validated
+            continue
+        if has_control(title):
+            assert may_hold_control(text)
+
+
+def test_plain_text_and_harmless_escapes_need_no_search() -> None:
+    assert not may_hold_control('title = "tab\\there, a quote \\" and a newline\\n"\n# ok\n')

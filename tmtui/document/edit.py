@@ -27,6 +27,7 @@ from tmtui.document.source import (
     UnreadableError,
     content_hash,
     decode,
+    may_hold_control,
     read_regular,
     read_source,
 )
@@ -279,7 +280,7 @@ class Document:
                 validation = revalidate(before, model, before_validation, touched)
             else:
                 model, types = self._opened if self.revision == 0 and self._opened else model_from_data(self._data)
-                validation = validate(model)
+                validation = validate(model, control_possible=may_hold_control(self.text()))
             self._opened = None
             self._built_from, self._replaced = (model, types, validation), set()
             self._model = (model, types + validation)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tmtui.document.locate import place_findings
-from tmtui.document.source import Source, TooDeepError, UnreadableError, decode, read_source
+from tmtui.document.source import Source, TooDeepError, UnreadableError, decode, may_hold_control, read_source
 from tmtui.model import (
     Finding,
     Model,
@@ -76,7 +76,8 @@ def load_text(source: Source, path: Path | str | None = None) -> Loaded:
         model, findings = model_from_data(data)
     except SchemaTooNewError as error:
         raise UnreadableError(path, str(error)) from None
-    findings = place_findings(findings + validate(model), source.text)
+    findings += validate(model, control_possible=may_hold_control(source.text))
+    findings = place_findings(findings, source.text)
     return Loaded(model=model, findings=findings, data=data)
 
 

@@ -49,6 +49,16 @@ class Source:
         return (BOM if self.bom else b"") + text.encode("utf-8")
 
 
+# A raw control character, or an escape that can make one in a basic string (\b, \f, \r, \u, \U). Finding none
+# proves no value of the file holds one; a match (also a harmless `\\b`) only means each value must be checked.
+_MAY_MAKE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\\[bfruU]")
+
+
+def may_hold_control(text: str) -> bool:
+    """Whether some value parsed from this TOML text might hold a control character."""
+    return _MAY_MAKE_CONTROL.search(text) is not None
+
+
 class TooDeepError(ValueError):
     """Text nested beyond MAX_NESTING levels, found before any parser recursed into it."""
 

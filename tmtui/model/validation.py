@@ -14,25 +14,30 @@ from tmtui.model.text import has_control
 CONTROL_MESSAGE = "holds control characters (shown as ␛ and the like), which could act on a terminal"
 
 
-def validate(model: Model) -> list[Finding]:
-    """Every problem of the model, errors and warnings, in file order of the records."""
-    findings = _check_system(model)
+def validate(model: Model, *, control_possible: bool = True) -> list[Finding]:
+    """Every problem of the model, errors and warnings, in file order of the records.
+
+    `control_possible=False`: the caller knows no text of the model holds a control character (the file has none,
+    nor an escape that makes one), so the search for them, half the cost of validating, is skipped.
+    """
+    findings = _check_system(model) if control_possible else []
     for record_type in RECORD_TYPES:
         for index, record in enumerate(model.records(record_type.KIND)):
-            findings.extend(validate_record(model, record, index))
+            findings.extend(validate_record(model, record, index, control_possible=control_possible))
     return findings
 
 
-def validate_record(model: Model, record: Record, index: int) -> list[Finding]:
+def validate_record(model: Model, record: Record, index: int, *, control_possible: bool = True) -> list[Finding]:
     """The problems of one record (at `index` in its kind's list). What needs the whole model (duplicate ids, the
     kind an id names, whether a done mitigation addresses a threat) comes from the model's indexes, so this costs
     the size of the record, not of the model."""
     findings = _check_record(record, index, model)
     findings.extend(_check_consistency(record, index, model))
-    findings.extend(
-        _finding(record, index, Severity.WARNING, f"{key} {CONTROL_MESSAGE}", key)
-        for key in _fields_with_control(record)
-    )
+    if control_possible:
+        findings.extend(
+            _finding(record, index, Severity.WARNING, f"{key} {CONTROL_MESSAGE}", key)
+            for key in _fields_with_control(record)
+        )
     return findings
 
 
