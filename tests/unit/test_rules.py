@@ -88,7 +88,7 @@ ASSETS = [
 def test_each_element_kind_gets_the_stride_categories_it_is_exposed_to():
     model = build(
         components=[comp("C1", "Payment provider", "external"), comp("C2", "API"), comp("C3", "DB", "store")],
-        flows=[flow("F1", "C2", "C3", encrypted=True, authenticated=True)],
+        flows=[flow("F1", "C2", "C3", authenticated=True)],
     )
     by_element: dict[str, set[str]] = {}
     for candidate in suggest(model, NO_LIBRARY):
@@ -613,3 +613,12 @@ def test_a_condition_only_entry_that_repeats_a_context_rule_is_dropped_and_a_tag
     )
     offered = {c.rule for c in suggest(model, library)}
     assert "net.cleartext" not in offered and "api.cleartext" in offered
+
+
+def test_a_flow_marked_encrypted_is_not_offered_reading_or_changing_in_transit():
+    def offered(**fields: Any) -> set[str]:
+        model = build(components=[comp("C1", "A"), comp("C2", "B")], flows=[flow("F1", "C1", "C2", **fields)])
+        return {c.rule for c in suggest(model, NO_LIBRARY, target="F1")}
+
+    assert offered(encrypted=True) == {"stride.denial_of_service"}
+    assert offered(encrypted=False) == {"stride.tampering", "stride.information_disclosure", "stride.denial_of_service"}

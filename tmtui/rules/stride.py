@@ -1,7 +1,8 @@
 """STRIDE per element, the base of every suggestion: the categories that fit each kind of element, in plain words.
 
 External entity → spoofing, repudiation; process → all six; store → tampering, repudiation, information
-disclosure, denial of service; flow → tampering, information disclosure, denial of service.
+disclosure, denial of service; flow → tampering, information disclosure, denial of service (only the last when
+the flow is marked encrypted: the model already answers reading and changing it on the way).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ CATEGORIES: dict[str, tuple[Stride, ...]] = {
     "store": (Stride.TAMPERING, Stride.REPUDIATION, Stride.INFORMATION_DISCLOSURE, Stride.DENIAL_OF_SERVICE),
     "flow": (Stride.TAMPERING, Stride.INFORMATION_DISCLOSURE, Stride.DENIAL_OF_SERVICE),
 }
+
+_ANSWERED_BY_ENCRYPTION = (Stride.TAMPERING, Stride.INFORMATION_DISCLOSURE)
 
 _KIND_WORDS = {
     "external": "an external entity",
@@ -218,10 +221,13 @@ def stride_candidates(facts: Facts, element: str, skip: Set[str] = frozenset()) 
     not in `skip` (those are never built: a large model would build thousands only to drop them)."""
     kind = facts.kind(element)
     label = facts.label(element)
+    flow = facts.flows.get(element)
     out: list[Candidate] = []
     for category in CATEGORIES[kind]:
         if category.value in skip:
             continue
+        if flow is not None and flow.encrypted is True and category in _ANSWERED_BY_ENCRYPTION:
+            continue  # the model already says how reading and changing it in transit is prevented
         template = _TEMPLATES[(kind, category)]
         rule = f"stride.{category.value}"
 
