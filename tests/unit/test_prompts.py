@@ -112,6 +112,13 @@ def test_hostile_names_are_put_in_as_written_never_read_as_placeholders_or_marku
     assert prompts_for(store)[-1].question == "Could {name} be made unavailable, or fill up?"
     assert prompts_for(flow)[1].question == f"Could someone read what {HOSTILE} sends to {{name}} on the way?"
     assert flow.name == HOSTILE
+    assert prompts_for(flow)[1].parts == (
+        ("Could someone read what ", False),
+        (HOSTILE, True),
+        (" sends to ", False),
+        ("{name}", True),
+        (" on the way?", False),
+    )
 
 
 def test_an_idea_is_a_threat_on_the_element_in_the_category_tagged_brainstorm():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from tmtui.model import Component, Flow, Model, Stride, Threat, ThreatStatus
 from tmtui.model.coverage import EXPECTED, element_kind
@@ -131,8 +132,12 @@ class Prompt:
 
     element: Element
     category: Stride
-    question: str
+    parts: tuple[tuple[str, bool], ...]  # the question in pieces, each marked True where it is a name put in
     hint: str
+
+    @property
+    def question(self) -> str:
+        return "".join(text for text, _ in self.parts)
 
 
 def elements(model: Model) -> list[Element]:
@@ -159,13 +164,19 @@ def prompts_for(element: Element) -> list[Prompt]:
     return [Prompt(element, c, fill(asked[c].template, names), asked[c].hint) for c in EXPECTED[element.element]]
 
 
-def fill(template: str, names: dict[str, str]) -> str:
-    """`template` with each `{placeholder}` replaced in one pass: a name that holds `{target}` or `[bold]` stays as
-    written, never read as a placeholder or anything else."""
-    return _PLACEHOLDER.sub(lambda match: names[match.group(1)], template)
+def fill(template: str, names: dict[str, str]) -> tuple[tuple[str, bool], ...]:
+    """`template` in pieces, each `{placeholder}` replaced by its name (marked True) in one pass over the template:
+    a name that holds `{target}` or `[bold]` stays as written, never read as a placeholder or anything else."""
+    parts: list[tuple[str, bool]] = []
+    written = 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts += [(template[written : match.start()], False), (names[match.group(1)], True)]
+        written = match.end()
+    parts.append((template[written:], False))
+    return tuple(part for part in parts if part[0])
 
 
-def idea_fields(title: str, prompt: Prompt) -> dict[str, object]:
+def idea_fields(title: str, prompt: Prompt) -> dict[str, Any]:
     """The threat an idea becomes: its words as the title, on the element and in the category it answered."""
     return {
         "title": title,
@@ -199,7 +210,7 @@ def ideas_on(model: Model, prompt: Prompt) -> list[Threat]:
     return [t for t in model.threats_targeting(prompt.element.record_id) if prompt.category.value in t.stride]
 
 
-def merged(kept: Threat, gone: Threat) -> dict[str, object]:
+def merged(kept: Threat, gone: Threat) -> dict[str, Any]:
     """The fields of `kept` once `gone`, the same idea said twice, is merged into it: `gone`'s title (and notes)
     go into its notes, and its targets and STRIDE categories join `kept`'s."""
     said = [f"Also raised as: {gone.title}", *([gone.notes.strip()] if gone.notes.strip() else [])]
