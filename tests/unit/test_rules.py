@@ -622,3 +622,16 @@ def test_a_flow_marked_encrypted_is_not_offered_reading_or_changing_in_transit()
 
     assert offered(encrypted=True) == {"stride.denial_of_service"}
     assert offered(encrypted=False) == {"stride.tampering", "stride.information_disclosure", "stride.denial_of_service"}
+
+
+def test_a_stride_category_raised_only_by_a_match_held_back_by_the_limit_is_still_asked():
+    entries = [
+        entry(f"web.e{n}", title=f"Entry {n} on {{target}}", tags=["web"], stride=["tampering"]) for n in range(3)
+    ]
+    entries.append(entry("web.late", title="Late on {target}", tags=["web"], stride=["repudiation"]))
+    library = Library.from_data({"entries": entries})
+    model = build(components=[comp("C1", "Site", tags=["web"])])
+    offered = {c.rule for c in suggest(model, library)}
+    assert "web.late" not in offered and "stride.repudiation" in offered and "stride.tampering" not in offered
+    on_site = {c.rule for c in suggest(model, library, target="C1")}
+    assert "web.late" in on_site and "stride.repudiation" not in on_site

@@ -80,13 +80,14 @@ def suggest(model: Model, library: Library, target: str | None = None) -> list[C
                 # facts would repeat it.
                 if entry.tags or not set(entry.stride) <= from_context
             ]
-            # A STRIDE category a sharper candidate already raises on this element would say it again, vaguer.
-            raised = from_context.union(*(entry.stride for entry in matched))
-            answered_here = {category for category in _CATEGORIES if (f"stride.{category}", element) in answered}
-            offered += stride_candidates(facts, element, skip=raised | answered_here | categories.get(element, set()))
             unanswered = [entry for entry in matched if (entry.id, element) not in answered]
             if target is None:
                 unanswered = unanswered[:LIBRARY_PER_ELEMENT]
+            # A STRIDE category a sharper candidate on this element raises would say it again, vaguer; a category
+            # only a match held back by the limit raises still gets its STRIDE candidate, so none goes unasked.
+            raised = from_context.union(*(entry.stride for entry in unanswered))
+            answered_here = {category for category in _CATEGORIES if (f"stride.{category}", element) in answered}
+            offered += stride_candidates(facts, element, skip=raised | answered_here | categories.get(element, set()))
             offered += [_from_entry(facts, entry, element) for entry in unanswered]
         for candidate in sorted(offered, key=lambda c: (c.rank, c.title.casefold(), c.key)):
             if target is None or target in candidate.targets:
