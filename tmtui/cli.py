@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tmtui.model.diff import ModelDiff, RecordChange
     from tmtui.rules import Candidate
 
-COMMANDS = ("new", "check", "export", "import", "diff", "stats", "suggest", "restore", "demo")
+COMMANDS = ("new", "check", "export", "import", "diff", "stats", "suggest", "capture", "restore", "demo")
 INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
 MESSAGE_SHOWN = 1000  # characters of an error message, which may quote a value from the file
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -162,6 +162,21 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("path", type=Path, metavar="PATH")
     restore.add_argument("number", type=int, nargs="?", metavar="NUMBER", help="the backup to restore (1 = newest)")
 
+    capture = commands.add_parser(
+        "capture",
+        help="the one-threat exercise: open the app on a short guided flow for one new threat",
+        usage="tmtui capture [PATH] TITLE",
+        description=(
+            "News of an attack arrived: does it touch us? Opens the app on PATH in a short guided flow with TITLE "
+            "already typed: which parts it could touch, whether it affects us (how likely, how bad, or why not), "
+            "and what we would do. The threat is saved when the flow ends."
+        ),
+    )
+    capture.add_argument(
+        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
+    )
+    capture.add_argument("title", metavar="TITLE", help="the threat, as the news put it")
+
     demo = commands.add_parser("demo", help="open the bundled example model (a copy in your data folder)")
     demo.add_argument("--reset", action="store_true", help="replace your copy of the demo with a fresh one")
     return parser
@@ -223,6 +238,8 @@ def _run(options: argparse.Namespace) -> int:
         return cmd_suggest(options.path, options.target, options.format)
     if options.command == "restore":
         return cmd_restore(options.path, options.number)
+    if options.command == "capture":
+        return open_app(options.path, capture=options.title)
     if options.command == "demo":
         return open_app(demo_path(reset=options.reset))
     _parser().print_help()
@@ -753,11 +770,12 @@ def _print_suggestions(model: Model, candidates: Sequence[Candidate]) -> None:
     count = len(candidates)
     if count:
         _say("")
-    _say(
-        f"{count} suggestion{'s' * (count != 1)}; take or rule them out in the app"
-        if count
-        else "No suggestions: the model answers every one."
-    )
+    if count:
+        _say(f"{count} suggestion{'s' * (count != 1)}; take or rule them out in the app")
+    elif model.components or model.flows:
+        _say("No suggestions: the model answers every one.")
+    else:
+        _say("No suggestions: they start from components and flows, and the model has none yet.")
 
 
 # ---- restore -----------------------------------------------------------------------------------------------
@@ -827,7 +845,7 @@ def demo_path(reset: bool = False) -> Path:
     return target
 
 
-def open_app(path: Path) -> int:
+def open_app(path: Path, capture: str | None = None) -> int:
     from tmtui.tui.app import run_app
 
-    return run_app(path)
+    return run_app(path, capture)

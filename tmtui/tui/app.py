@@ -53,7 +53,7 @@ from tmtui.tui.messages import (
     OpenRecord,
     RecordReview,
 )
-from tmtui.tui.screens.brainstorm_screen import BrainstormScreen
+from tmtui.tui.screens.capture_screen import CaptureScreen
 from tmtui.tui.screens.confirm_modal import ChoiceModal
 from tmtui.tui.screens.export_screen import ExportScreen
 from tmtui.tui.screens.file_screens import BrokenFileScreen, LoadingScreen, MissingFileScreen
@@ -67,7 +67,7 @@ from tmtui.tui.widgets.record_form import RecordForm
 from tmtui.tui.widgets.record_list import Changed, RecordList
 
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
-PANE_ACTIONS = {"pane", "new_record", "export", "suggest", "brainstorm"}
+PANE_ACTIONS = {"pane", "new_record", "export", "suggest", "quick_threat"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
 KEY_SETTLE_SECONDS = 1.0  # the longest a key of a burst waits for the one before to be handled
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
@@ -80,11 +80,18 @@ class TmtuiApp(App[int]):
     TITLE = "tmtui"
     BINDINGS = bindings("app")
 
-    def __init__(self, path: Path, settings: Settings | None = None, watch_interval: float | None = 1.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        settings: Settings | None = None,
+        watch_interval: float | None = 1.0,
+        capture: str | None = None,
+    ) -> None:
         super().__init__()
         self.model_path = path
         self.settings = settings or load_settings()
         self.watch_interval = watch_interval
+        self.capture_title = capture  # `tmtui capture`: the quick threat opens on this title once the model is open
         self.session: Session | None = None
         self._saves_running = 0
         self._conflicts_open = False
@@ -160,6 +167,9 @@ class TmtuiApp(App[int]):
         if isinstance(result, Session):
             remember(self.model_path)
             show(MainScreen(result))
+            if self.capture_title is not None:
+                self.quick_threat(self.capture_title)
+                self.capture_title = None
             for kind, reason in result.document.read_only_kinds.items():
                 self.notify(f"{kind} can be read but not edited here: {reason}", title="Read-only", timeout=15)
         elif isinstance(result, ModelSyntaxError):
@@ -634,6 +644,15 @@ class TmtuiApp(App[int]):
 
         self.push_screen(ChoiceModal(f"Delete {label}?", answers, detail=detail), decided)
 
+    def action_quick_threat(self) -> None:
+        self.quick_threat("")
+
+    def quick_threat(self, title: str) -> None:
+        """The one-threat exercise: a guided flow for one new threat, its title already typed when given."""
+        if self.session is not None:
+            self.commit_typing()
+            self.push_screen(CaptureScreen(self.session, title))
+
     def new_mitigation_for(self, threat_id: str) -> None:
         if self.session is not None:
             self.commit_typing()
@@ -670,12 +689,6 @@ class TmtuiApp(App[int]):
     def action_export(self) -> None:
         if self.session is not None and not isinstance(self.screen, ExportScreen):
             self.push_screen(ExportScreen(self.session.model, self.model_path))
-
-    def action_brainstorm(self) -> None:
-        """"What could go wrong?" for a group: element by element, an idea per Enter, then the triage."""
-        if self.session is not None:
-            self.commit_typing()
-            self.push_screen(BrainstormScreen(self.session))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -940,8 +953,8 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def run_app(path: Path) -> int:
-    app = TmtuiApp(path)
+def run_app(path: Path, capture: str | None = None) -> int:
+    app = TmtuiApp(path, capture=capture)
     result = app.run()
     return result or 0
 
