@@ -53,6 +53,7 @@ from tmtui.tui.messages import (
     OpenRecord,
     RecordReview,
 )
+from tmtui.tui.screens.brainstorm_screen import BrainstormScreen
 from tmtui.tui.screens.capture_screen import CaptureScreen
 from tmtui.tui.screens.confirm_modal import ChoiceModal
 from tmtui.tui.screens.export_screen import ExportScreen
@@ -67,7 +68,7 @@ from tmtui.tui.widgets.record_form import RecordForm
 from tmtui.tui.widgets.record_list import Changed, RecordList
 
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
-PANE_ACTIONS = {"pane", "new_record", "export", "suggest", "quick_threat"}
+PANE_ACTIONS = {"pane", "new_record", "export", "suggest", "brainstorm", "quick_threat"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
 KEY_SETTLE_SECONDS = 1.0  # the longest a key of a burst waits for the one before to be handled
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
@@ -689,6 +690,12 @@ class TmtuiApp(App[int]):
     def action_export(self) -> None:
         if self.session is not None and not isinstance(self.screen, ExportScreen):
             self.push_screen(ExportScreen(self.session.model, self.model_path))
+
+    def action_brainstorm(self) -> None:
+        """"What could go wrong?" for a group: element by element, an idea per Enter, then the triage."""
+        if self.session is not None:
+            self.commit_typing()
+            self.push_screen(BrainstormScreen(self.session))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
