@@ -198,3 +198,19 @@ def test_a_hostile_users_library_is_refused_without_hanging_or_recursing(tmp_pat
         load_library(fifo)
     with pytest.raises(UnreadableError, match="no such file"):
         load_library(tmp_path / "missing.toml")
+
+
+def test_a_wrong_top_level_key_of_the_users_library_is_named_with_its_line():
+    path = write_user('schema = 1\n\ndisable = ["web.no-such-entry"]\n')
+    with pytest.raises(UnreadableError) as error:
+        load_library()
+    assert error.value.path == path
+    assert (
+        error.value.message
+        == "line 3: disable names 'web.no-such-entry', which is not an entry of the built-in library"
+    )
+    write_user("schema = 1\nentry = 3\n")
+    with pytest.raises(
+        UnreadableError, match=r"^.*: line 2: unknown key 'entry' \(expected: disable, entries, schema\)$"
+    ):
+        load_library()

@@ -32,13 +32,21 @@ def _read(data: bytes, where: Path | str) -> tuple[dict[str, Any], str]:
     return parsed, source.text
 
 
-def _line_of_entry(text: str, index: int | None) -> int | None:
-    """The line of the `[[entries]]` header of entry `index`, counting headers in the order TOML reads them."""
-    if index is None:
-        return None
-    for number, match in enumerate(_ENTRY_HEADER.finditer(text)):
-        if number == index:
-            return text.count("\n", 0, match.start()) + 1
+def _line_of(text: str, error: LibraryError) -> int | None:
+    """The line of the wrong entry's `[[entries]]` header (counted in the order TOML reads them) or of the wrong
+    top-level key, when the text shows it plainly."""
+    if error.index is not None:
+        for number, match in enumerate(_ENTRY_HEADER.finditer(text)):
+            if number == error.index:
+                return text.count("\n", 0, match.start()) + 1
+    elif error.key is not None:
+        found = re.search(
+            rf"^[ \t]*(?:{re.escape(error.key)}|\[+[ \t]*{re.escape(error.key)}[ \t]*\]+)[ \t]*(?:=|$)",
+            text,
+            re.MULTILINE,
+        )
+        if found:
+            return text.count("\n", 0, found.start()) + 1
     return None
 
 
@@ -66,5 +74,5 @@ def load_library(user_path: Path | None = None) -> Library:
         return Library.from_data(builtin, user)
     except LibraryError as error:
         where: Path | str = user_path if error.user and user_path is not None else packaged_library_path()
-        line = _line_of_entry(user_text if error.user else builtin_text, error.index)
+        line = _line_of(user_text if error.user else builtin_text, error)
         raise UnreadableError(where, f"line {line}: {error.message}" if line else error.message) from None

@@ -43,10 +43,11 @@ CONDITION_KINDS: dict[str, frozenset[str]] = {
 class LibraryError(ValueError):
     """A library that does not follow the entry format; the message names the entry and what was expected."""
 
-    def __init__(self, message: str, index: int | None = None, user: bool = False) -> None:
+    def __init__(self, message: str, index: int | None = None, user: bool = False, key: str | None = None) -> None:
         self.message = message
         self.index = index  # the entry's position in `entries`, or None for a top-level key
         self.user = user  # raised by the user's library rather than the packaged one
+        self.key = key  # the top-level key at fault, when it is not an entry
         super().__init__(message)
 
 
@@ -121,7 +122,9 @@ class Library:
             for entry_id in _disabled(user):
                 if entry_id not in entries:
                     raise LibraryError(
-                        f"disable names {entry_id!r}, which is not an entry of the built-in library", user=True
+                        f"disable names {entry_id!r}, which is not an entry of the built-in library",
+                        user=True,
+                        key="disable",
                     )
                 del entries[entry_id]
             for entry in _parse(user, user=True):
@@ -132,7 +135,7 @@ class Library:
 def _disabled(data: dict[str, Any]) -> list[str]:
     value = data.get("disable", [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise LibraryError("disable should be an array of entry ids", user=True)
+        raise LibraryError("disable should be an array of entry ids", user=True, key="disable")
     return list(dict.fromkeys(value))
 
 
@@ -140,13 +143,13 @@ def _parse(data: dict[str, Any], user: bool) -> list[LibraryEntry]:
     allowed = {"schema", "entries", "disable"} if user else {"schema", "entries"}
     for key in data:
         if key not in allowed:
-            raise LibraryError(f"unknown key {key!r} (expected: {', '.join(sorted(allowed))})", user=user)
+            raise LibraryError(f"unknown key {key!r} (expected: {', '.join(sorted(allowed))})", user=user, key=key)
     schema = data.get("schema", 1)
     if schema != 1 or isinstance(schema, bool):
-        raise LibraryError(f"schema should be 1, not {schema!r}", user=user)
+        raise LibraryError(f"schema should be 1, not {schema!r}", user=user, key="schema")
     raw = data.get("entries", [])
     if not isinstance(raw, list):
-        raise LibraryError("entries should be an array of tables ([[entries]])", user=user)
+        raise LibraryError("entries should be an array of tables ([[entries]])", user=user, key="entries")
     seen: set[str] = set()
     out: list[LibraryEntry] = []
     for index, item in enumerate(raw):
