@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
 
-from tmtui.model import Mitigation, Threat, ThreatStatus, risk_from, spec_for
+from tmtui.model import Mitigation, Threat, ThreatStatus, field_specs, risk_from
 from tmtui.session import Session
 from tmtui.tui.keymap import bindings
 from tmtui.tui.screens.confirm_modal import ChoiceModal
@@ -45,7 +45,7 @@ STATES = {
     "link-mitigation": 4,
 }
 YES_STATES = ("likelihood", "severity", "plan", "new-mitigation", "link-mitigation")  # in the order they are asked
-TARGETS = spec_for(Threat, "targets")
+TARGETS = next(spec for spec in field_specs(Threat) if spec.key == "targets")
 
 
 class KeyChoice(Static):
