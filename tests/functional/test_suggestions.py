@@ -15,6 +15,7 @@ from tmtui.document.settings import Settings
 from tmtui.paths import config_dir
 from tmtui.rules import Library
 from tmtui.tui.app import TmtuiApp
+from tmtui.tui.screens import suggestions_screen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.suggestion_answers import MitigationOfferScreen, RuleOutScreen
 from tmtui.tui.screens.suggestions_screen import NO_ELEMENTS_HINT, AcceptedThreatScreen, SuggestionsScreen
@@ -322,3 +323,18 @@ async def test_a_broken_user_library_is_shown_with_its_file_and_line(model_file:
         hint = shown_text(app, "#suggestions-hint")
         assert str(user_library) in hint and "line 3" in hint
         assert suggestions(app).candidates == []
+
+
+async def test_a_long_list_stops_at_its_limit_and_says_how_to_see_the_rest(
+    model_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(suggestions_screen, "MOST_LISTED", 2)
+    app = make_app(model_file, library(ZEBRA))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "s")
+        await settle(app, pilot)
+        screen = suggestions(app)
+        more = len(screen.candidates) - 2
+        assert more > 0
+        assert len([row for row in screen._rows if row is not None]) == 2
+        assert any(f"… and {more} more: / narrows the list" in line for line in screen_lines(app))

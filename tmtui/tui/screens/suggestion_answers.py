@@ -6,8 +6,8 @@ suggests for an accepted threat, each added as new, linked to an existing mitiga
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -101,9 +101,14 @@ class RuleOutScreen(Screen[None]):
         self.dismiss(None)
 
 
-def closeness(suggested: str, title: str) -> float:
-    """How alike two mitigation titles read, 0 to 1, ignoring case."""
-    return SequenceMatcher(None, suggested.lower(), title.lower()).ratio()
+def words(title: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", title.lower()))
+
+
+def closeness(suggested: frozenset[str], title: str) -> float:
+    """How alike two mitigation titles read, 0 to 1: the share of their words they have in common."""
+    theirs = words(title)
+    return len(suggested & theirs) / len(suggested | theirs) if suggested or theirs else 0.0
 
 
 class MitigationOfferScreen(Screen[None]):
@@ -171,9 +176,9 @@ class MitigationOfferScreen(Screen[None]):
 
     def show_list(self) -> None:
         query = self.query_one(FilterInput).value.strip()
-        title = self.current.title
+        suggested = words(self.current.title)
         mitigations = sorted(
-            self.session.model.mitigations, key=lambda m: (-closeness(title, m.title), id_sort_key(m.id))
+            self.session.model.mitigations, key=lambda m: (-closeness(suggested, m.title), id_sort_key(m.id))
         )
         shown = [m for m in mitigations if not query or matches(f"{m.id}\n{m.title}".lower(), query)]
         options = self.query_one(OptionList)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from tmtui.document.library import load_library
 from tmtui.document.source import UnreadableError
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from tmtui.tui.app import TmtuiApp
 
 RANK_NAMES = ("from the model's facts", "from the threat library", "STRIDE per element")
+# A list of thousands is read by no one and costs seconds to lay out: past this many, `/` or one element's view.
+MOST_LISTED = 200
+MORE_HINT = "… and {more} more: / narrows the list, and s on a component or flow in pane 1 shows its own."
 NO_ELEMENTS_HINT = (
     "No suggestions yet: the model has no components or data flows. Add components and flows in pane 1, "
     "and tags like `sql` or `webhook`, to get suggestions."
@@ -104,31 +107,10 @@ class SuggestionsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.tmtui.model_changed.subscribe(self, self._model_changed)
         self.query_one(OptionList).focus()
-        library = self.tmtui.suggestion_library
-        if library is None:
+        self.library = self.tmtui.suggestion_library
+        if self.library is None:
             self._show_hint("Reading the threat library…")
-            self.read_library()
-        else:
-            self.library = library
-            self.refresh_candidates()
-
-    @work(thread=True, exclusive=True, group="library")
-    def read_library(self) -> None:
-        """The library is read on the first `s`, off the UI thread: opening the app never waits for it."""
-        result: Library | str
-        try:
-            result = load_library()
-        except (UnreadableError, LibraryError) as error:
-            result = str(error)
-        self.app.call_from_thread(self._library_read, result)
-
-    def _library_read(self, result: Library | str) -> None:
-        if isinstance(result, str):
-            self.problem = f"The threat library cannot be read, so there are no suggestions: {result}"
-        else:
-            self.library = self.tmtui.suggestion_library = result
-        if self.is_attached:
-            self.refresh_candidates()
+        self.refresh_candidates()
 
     def _model_changed(self, _: Changed) -> None:
         self.refresh_candidates()
@@ -138,13 +120,48 @@ class SuggestionsScreen(Screen[None]):
         return self.query_one(FilterInput).value.strip()
 
     def refresh_candidates(self) -> None:
-        """Work out the unanswered candidates again and show them, the highlight kept where it was."""
+        """Work out the unanswered candidates again; they are shown, the highlight kept, when they are ready."""
         model = self.session.model
         if self.target is not None and model.find(self.target) is None:
             self.target = None  # the element is gone (deleted, undone): the whole model's suggestions instead
-        self.candidates = suggest(model, self.library, self.target) if self.library is not None else []
+        self.work_out(model, self.target)
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def work_out(self, model: Model, target: str | None) -> None:
+        """The candidates of `model`, off the UI thread: the first `s` reads the library (so opening the app never
+        waits for it), and at thousands of threats the rules take a while."""
+        library = self.library
+        if library is None:
+            try:
+                library = load_library()
+            except (UnreadableError, LibraryError) as error:
+                self.app.call_from_thread(self._unreadable, str(error))
+                return
+        candidates = suggest(model, library, target)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._worked_out, library, model, candidates)
+
+    def _unreadable(self, problem: str) -> None:
+        self.problem = f"The threat library cannot be read, so there are no suggestions: {problem}"
+        self.candidates = []
+        if self.is_attached:
+            self._show_heading(self.session.model)
+            self._show_list(self.session.model)
+
+    def _worked_out(self, library: Library, model: Model, candidates: list[Candidate]) -> None:
+        self.library = self.tmtui.suggestion_library = library
+        self.problem = None
+        if model is not self.session.model or not self.is_attached:
+            return  # edited since: the worker started by that edit shows its own
+        self.candidates = candidates
         self._show_heading(model)
         self._show_list(model)
+
+    def _answered(self, candidate: Candidate) -> None:
+        """Take an answered candidate off the list at once, before the rules have run again."""
+        self.candidates = [c for c in self.candidates if c.key != candidate.key]
+        self._show_heading(self.session.model)
+        self._show_list(self.session.model)
 
     def _show_heading(self, model: Model) -> None:
         count = len(self.candidates)
@@ -162,13 +179,17 @@ class SuggestionsScreen(Screen[None]):
         rows: list[Candidate | None] = []
         prompts: list[Option] = []
         element = None
-        for candidate in shown:
+        for candidate in shown[:MOST_LISTED]:
             if candidate.element != element:
                 element = candidate.element
                 rows.append(None)
                 prompts.append(Option(literal(element_heading(model, element)), disabled=True))
             rows.append(candidate)
             prompts.append(Option(self._row(candidate)))
+        if len(shown) > MOST_LISTED:
+            rows.append(None)
+            more = len(shown) - MOST_LISTED
+            prompts.append(Option(Text(MORE_HINT.format(more=more), "italic"), disabled=True))
         self._rows = rows
         options.clear_options()
         options.add_options(prompts)
@@ -179,13 +200,9 @@ class SuggestionsScreen(Screen[None]):
         self._show_detail()
 
     @staticmethod
-    def _row(candidate: Candidate) -> Table:
-        """The STRIDE letters, then the title; a long title wraps under itself, clear of the letters."""
-        row = Table.grid(padding=(0, 1))
-        row.add_column(width=8)
-        row.add_column(ratio=1)
-        row.add_row(Text(f"  {stride_letters(candidate.stride)}", "bold"), literal(candidate.title))
-        return row
+    def _row(candidate: Candidate) -> Text:
+        """The STRIDE letters, then the title, on one line (the list cuts it; the detail says the threat whole)."""
+        return Text.assemble("  ", (stride_letters(candidate.stride).ljust(6), "bold"), " ", literal(candidate.title))
 
     def _highlight(self, was: Candidate | None, old_index: int | None) -> None:
         """Keep the highlight on the same candidate; when it left (answered), on the one that took its place."""
@@ -277,6 +294,7 @@ class SuggestionsScreen(Screen[None]):
         threat_id = self.tmtui.create_record("threats", accepted_threat(candidate))
         if threat_id is None:
             return
+        self._answered(candidate)
         if candidate.mitigations:
             # under the form: escape from the form lands on the offer
             self.app.push_screen(MitigationOfferScreen(self.session, threat_id, candidate.mitigations))
@@ -289,7 +307,12 @@ class SuggestionsScreen(Screen[None]):
             return
         model = self.session.model
         question = f"Why doesn't “{candidate.title}” apply to {element_heading(model, candidate.element)}?"
-        self.app.push_screen(RuleOutScreen(question, lambda reason: ruled_out_threat(candidate, reason)))
+
+        def answer(reason: str) -> dict[str, object]:
+            self._answered(candidate)
+            return ruled_out_threat(candidate, reason)
+
+        self.app.push_screen(RuleOutScreen(question, answer))
 
     def action_filter(self) -> None:
         self.add_class("filtering")
