@@ -12,7 +12,9 @@ from tests.functional.pilot_helpers import settle
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
 from tmtui.tui.screens.brainstorm_screen import BrainstormScreen
+from tmtui.tui.screens.confirm_modal import ChoiceModal
 from tmtui.tui.screens.main_screen import MainScreen
+from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.screens.triage_screen import MergePick, TriageScreen
 
 HOSTILE = "[bold]x[/] [@click=app.quit] \x1b[2J"
@@ -235,3 +237,28 @@ async def test_with_no_components_or_flows_it_says_where_to_start(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_in_the_triage_delete_asks_first_and_enter_opens_the_idea_in_its_form(tmp_path):
+    path = model_file(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await say(pilot, "Fake provider callback")
+        await say(pilot, "Replayed refund")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TriageScreen)
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen) and app.screen.record_id == "T3"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+    assert sorted(threats(path)) == ["T1", "T3"]

@@ -24,7 +24,7 @@ from tmtui.tui.widgets.record_list import Changed
 if TYPE_CHECKING:
     from tmtui.tui.app import TmtuiApp
 
-KEYS = "s t r i d e: STRIDE on/off · 1 2 3: likelihood low, medium, high · 4 5 6: severity · again: unset"
+KEYS = "s t r i d e: STRIDE on/off · 1 2 3: likelihood, 4 5 6: severity (low, medium, high; again: unset)"
 EMPTY = (
     "No ideas to triage. Ideas typed in a brainstorm (b) come here until they have a likelihood and a severity; "
     "every threat is in pane 2. Esc goes back."
@@ -32,6 +32,7 @@ EMPTY = (
 FIXED = (("Id", 4), ("On", 18), ("STRIDE", 6), ("Likely", 6), ("Severe", 6))  # the title takes the rest
 CELL_PADDING = 2  # a DataTable cell has one column of padding either side
 UNSET = "·"
+TITLE_IN_DIALOG = 50  # cells of a title in the merge dialog: one line each
 
 
 def stride_marks(threat: Threat) -> str:
@@ -230,7 +231,7 @@ class MergePick(ModalScreen[str | None]):
             yield Static(literal(f"Merge {self.idea.id} {self.idea.title} into…"), classes="question")
             yield OptionList(
                 *(
-                    Option(Text.assemble(literal(t.id, "bold"), "  ", clipped(t.title, 60)), id=t.id)
+                    Option(Text.assemble(literal(t.id, "bold"), "  ", clipped(t.title, TITLE_IN_DIALOG)), id=t.id)
                     for t in self.candidates
                 ),
                 id="merge-candidates",
