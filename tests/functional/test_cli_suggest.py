@@ -197,3 +197,11 @@ def test_the_report_lists_threats_ruled_out_with_their_reason_escaped(tmp_path, 
 def test_the_report_has_no_ruled_out_section_when_nothing_was_ruled_out(model, capsys):
     code, out, _ = run(capsys, "export", str(model))
     assert code == 0 and "Considered and ruled out" not in out
+
+
+def test_a_model_without_components_or_flows_is_told_where_suggestions_start(tmp_path, capsys):
+    path = tmp_path / "m.toml"
+    path.write_text('[[threats]]\nid = "T1"\ntitle = "Imported from a list"\n')
+    code, out, _ = run(capsys, "suggest", str(path))
+    assert code == 0
+    assert out == "No suggestions: they start from components and flows, and the model has none yet.\n"
