@@ -254,7 +254,8 @@ class SuggestionsScreen(Screen[None]):
         self._show_detail()
 
     def _show_detail(self) -> None:
-        """Why the highlighted candidate is offered, the threat as one sentence, and what it would bring along."""
+        """The highlighted candidate's title in full, why it is offered, the threat as one sentence, and what it
+        would bring along."""
         candidate = self.highlighted_candidate
         detail = self.query_one("#suggestion-detail", Static)
         if candidate is None:
@@ -267,7 +268,7 @@ class SuggestionsScreen(Screen[None]):
             action=candidate.action,
             impact=candidate.impact,
         )
-        lines = [Text.assemble(("Why: ", "bold"), literal(candidate.reason))]
+        lines = [literal(candidate.title, "bold"), Text.assemble(("Why: ", "bold"), literal(candidate.reason))]
         sentence = threat_sentence(grammar)
         if sentence:
             lines.append(literal(sentence, "italic"))
