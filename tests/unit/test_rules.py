@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tmtui.model import Model, model_from_data
 from tmtui.rules import (
@@ -635,3 +637,63 @@ def test_a_stride_category_raised_only_by_a_match_held_back_by_the_limit_is_stil
     assert "web.late" not in offered and "stride.repudiation" in offered and "stride.tampering" not in offered
     on_site = {c.rule for c in suggest(model, library, target="C1")}
     assert "web.late" in on_site and "stride.repudiation" not in on_site
+
+
+# ---- any model --------------------------------------------------------------------------------------------------
+
+_IDS = st.sampled_from(["C1", "C2", "C3", "F1", "F2", "B1", "A1", "", "T1"])
+_KINDS = st.sampled_from(["process", "store", "external", "datastore", None])
+_TAGS = st.lists(st.sampled_from(["sql", "web", "secrets", "SQL ", ""]), max_size=3)
+
+
+@given(
+    components=st.lists(
+        st.fixed_dictionaries(
+            {"id": _IDS, "name": st.text(max_size=5), "tags": _TAGS},
+            optional={"kind": _KINDS, "boundary": _IDS, "assets": st.lists(_IDS, max_size=2)},
+        ),
+        max_size=5,
+    ),
+    flows=st.lists(
+        st.fixed_dictionaries(
+            {"id": _IDS, "label": st.text(max_size=5), "tags": _TAGS},
+            optional={
+                "from": _IDS,
+                "to": _IDS,
+                "data": st.lists(_IDS, max_size=2),
+                "encrypted": st.booleans(),
+                "authenticated": st.booleans(),
+            },
+        ),
+        max_size=5,
+    ),
+    threats=st.lists(
+        st.fixed_dictionaries(
+            {"id": _IDS, "title": st.just("x"), "targets": st.lists(_IDS, max_size=2)},
+            optional={
+                "rule": st.sampled_from(["stride.spoofing", "web.sql-injection", "context.no-boundary"]),
+                "stride": st.lists(st.sampled_from(["spoofing", "tampering", "information_disclosure"]), max_size=2),
+            },
+        ),
+        max_size=4,
+    ),
+)
+def test_any_model_gets_unique_unanswered_candidates_on_its_own_elements(components, flows, threats):
+    model, _ = model_from_data(
+        {
+            "assets": [{"id": "A1", "name": "Secret", "sensitivity": "high"}],
+            "boundaries": [{"id": "B1", "name": "Internet"}],
+            "components": components,
+            "flows": flows,
+            "threats": threats,
+        }
+    )
+    library = Library.from_data({"entries": [entry(applies_to=["process", "flow"])]})
+    offered = suggest(model, library)
+    assert len({c.key for c in offered}) == len(offered)
+    elements = {c["id"] for c in components if c["id"]} | {f["id"] for f in flows if f["id"]}
+    answered = {(t["rule"], target) for t in threats if "rule" in t for target in t["targets"]}
+    for candidate in offered:
+        assert candidate.element in elements and set(candidate.targets) <= elements
+        assert (candidate.rule, candidate.element) not in answered
+        assert "{" not in candidate.title
