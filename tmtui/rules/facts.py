@@ -22,7 +22,7 @@ def component_kind(component: Component) -> str:
     return "process"
 
 
-def _tags(values: list[str]) -> frozenset[str]:
+def _normalised_tags(values: list[str]) -> frozenset[str]:
     return frozenset(tag.strip().lower() for tag in values if isinstance(tag, str) and tag.strip())
 
 
@@ -34,7 +34,6 @@ class Facts:
     components: dict[str, Component] = field(default_factory=dict)
     flows: dict[str, Flow] = field(default_factory=dict)
     inbound: dict[str, list[Flow]] = field(default_factory=dict)
-    outbound: dict[str, list[Flow]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Only the first record of an id counts, as `model.find` resolves it; a record with no id cannot be a target.
@@ -46,8 +45,6 @@ class Facts:
                 self.flows[flow.id] = flow
                 if flow.target:
                     self.inbound.setdefault(flow.target, []).append(flow)
-                if flow.source:
-                    self.outbound.setdefault(flow.source, []).append(flow)
 
     @property
     def elements(self) -> list[str]:
@@ -67,8 +64,8 @@ class Facts:
 
     @cached_property
     def _tags(self) -> dict[str, frozenset[str]]:
-        tags = {element: _tags(component.tags) for element, component in self.components.items()}
-        return tags | {element: _tags(flow.tags) for element, flow in self.flows.items()}
+        tags = {element: _normalised_tags(component.tags) for element, component in self.components.items()}
+        return tags | {element: _normalised_tags(flow.tags) for element, flow in self.flows.items()}
 
     @cached_property
     def _labels(self) -> dict[str, str]:
@@ -113,8 +110,7 @@ class Facts:
         """The high-sensitivity assets a component holds or a flow carries, in the order it names them."""
         record = self.components.get(element)
         names = record.assets if record else (self.flows[element].data if element in self.flows else [])
-        found = [self._high_assets[name] for name in dict.fromkeys(names) if name in self._high_assets]
-        return found
+        return [self._high_assets[name] for name in dict.fromkeys(names) if name in self._high_assets]
 
     def crosses(self, flow: Flow) -> tuple[str | None, str | None] | None:
         """The (from, to) boundaries of a flow whose ends sit in different boundaries, or None."""
