@@ -83,7 +83,10 @@ values_by_key: dict[str, st.SearchStrategy[Any]] = {
 operation = st.one_of(
     st.tuples(st.just("set"), st.sampled_from(EDITABLE), st.sampled_from(sorted(values_by_key)), st.data()),
     st.tuples(st.just("undo")),
+    st.tuples(st.just("add"), st.sampled_from(["threats", "mitigations", "components"]), st.data()),
+    st.tuples(st.just("delete"), st.sampled_from(["threats", "mitigations", "components"]), st.booleans()),
 )
+FIELDS_BY_KIND = {"threats": ["title", "targets", "status"], "mitigations": ["title", "threats", "status"]}
 
 
 def full(data: dict[str, Any]) -> tuple[Model, list[Any]]:
@@ -121,16 +124,30 @@ def test_an_edited_document_rebuilds_to_what_a_full_rebuild_gives(operations: li
     same_indexes(document.model, full(document.data)[0])
     history = []
     for op in operations:
+        document.begin_change()
         if op[0] == "set":
             _, record_id, key, data = op
             value = data.draw(values_by_key[key])
             if record_id == "system":
                 key = "name" if key not in ("name", "description") else key
-            document.begin_change()
-            document.set_field(record_id, key, value)
-            history.append(document.end_change())
+            if record_id == "system" or document.model.find(record_id):
+                document.set_field(record_id, key, value)
+        elif op[0] == "add":
+            _, kind, data = op
+            keys = FIELDS_BY_KIND.get(kind, ["name", "kind"])
+            document.add_record(kind, {key: data.draw(values_by_key[key]) for key in keys})
+        elif op[0] == "delete":
+            _, kind, last = op  # the last record of its kind (rebuilt in part), or the first (rebuilt whole)
+            rows = [r for r in document.data.get(kind, []) if document.model.id_count(r["id"]) == 1]
+            if rows:
+                document.delete_record(rows[-1 if last else 0]["id"])
         elif history:
+            document.end_change()
             document.undo(history.pop())
+            document.begin_change()
+        change = document.end_change()
+        if change:
+            history.append(change)
         model, findings = full(document.data)
         assert plain(document.model) == plain(model)
         assert document.findings == findings

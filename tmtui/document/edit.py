@@ -276,7 +276,9 @@ class Document:
             if self._built_from is not None and self._replaced is not None:
                 before, before_types, before_validation = self._built_from
                 model, types = rebuild(before, before_types, self._data, self._replaced)
-                touched = {"system" if kind == SYSTEM else model.records(kind)[i].id for kind, i in self._replaced}
+                touched = {SYSTEM} & {kind for kind, _ in self._replaced}
+                for kind, i in self._replaced - {(SYSTEM, 0)}:  # the record there before and after: added, removed
+                    touched.update(m.records(kind)[i].id for m in (before, model) if i < len(m.records(kind)))
                 validation = revalidate(before, model, before_validation, touched)
             else:
                 model, types = self._opened if self.revision == 0 and self._opened else model_from_data(self._data)
@@ -636,7 +638,7 @@ class Document:
         if isinstance(step, _Splice):
             self._apply_splice(step)
         elif isinstance(step, _Rows):
-            self._note_replaced(step)
+            self._note_replaced(step, len(self._data.get(step.kind) or ()))
             rows = self._data.setdefault(step.kind, [])
             if not _same(rows[step.start : step.start + len(step.old)], step.old):
                 raise DocumentError("the undo history does not match this file")
@@ -655,14 +657,20 @@ class Document:
         if self._journal is not None:
             self._journal.append(step)
 
-    def _note_replaced(self, step: _Rows) -> None:
+    def _note_replaced(self, step: _Rows, length: int) -> None:
         """Keep the rebuild to one record when a step replaces one record by one with the same id (a field edit,
-        or its undo); anything else (a record added, deleted or moved) rebuilds the whole model."""
+        or its undo), adds one at the end of its kind (a new record) or removes the last (its undo); anything else
+        (a record deleted or moved inside its kind) rebuilds the whole model. `length`: the kind's count before."""
         if self._replaced is None:
             return
-        same = len(step.old) == len(step.new) == 1 and step.old[0].get("id") == step.new[0].get("id")
-        if same and isinstance(step.new[0].get("id"), str) and step.new[0]["id"]:
-            self._replaced.add((step.kind, step.start))
+        old, new = step.old, step.new
+        replaced = len(old) == len(new) == 1 and old[0].get("id") == new[0].get("id")
+        appended = not old and len(new) == 1 and step.start == length
+        removed = len(old) == 1 and not new and step.start == length - 1
+        changed = (kind_place := (step.kind, step.start)) in self._replaced
+        ids = [row.get("id") for row in (*old, *new)]
+        if (replaced or ((appended or removed) and not changed)) and all(isinstance(i, str) and i for i in ids):
+            self._replaced.add(kind_place)
         else:
             self._replaced = None
 

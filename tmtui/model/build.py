@@ -132,28 +132,38 @@ def rebuild(
     model: Model, findings: list[Finding], data: dict[str, Any], changed: Collection[tuple[str, int]]
 ) -> tuple[Model, list[Finding]]:
     """`model_from_data(data)`, given `(model, findings) == model_from_data(before)` where `data` differs from
-    `before` only in the records at `changed` — (kind, index), or ("system", 0) — none added, removed or moved.
+    `before` only at the places in `changed` — (kind, index), or ("system", 0): a record replaced by one of the
+    same id, or a record added at the end of its kind, or its kind's last record removed.
 
     One edit costs the records it changed and a copy of their kinds' lists, not a pass over the whole model.
     """
     out = [f for f in findings if (f.kind, f.index if f.kind != "system" else 0) not in changed]
     system = model.system
     lists: dict[str, Any] = {}
-    replaced = []
-    for kind, index in changed:
+    changes: list[tuple[Any, Any]] = []
+
+    def removed_last_first(place: tuple[str, int]) -> tuple[str, int]:
+        kind, index = place  # places past the new end were removed: the highest first, then the rest in order
+        return (kind, -index if index >= len(data.get(kind, ())) else index)
+
+    for kind, index in sorted(changed, key=removed_last_first):
         if kind == "system":
             system = _convert(System, data.get("system", {}), "system", None, out)
+            continue
+        records = lists.setdefault(kind, list(model.records(kind)))
+        rows = data.get(kind, [])
+        if index < len(rows):
+            record = _convert(RECORD_TYPE_BY_KIND[kind], rows[index], kind, index, out)
+            changes.append((records[index] if index < len(records) else None, record))
+            records[index : index + 1] = [record]
         else:
-            records = lists.setdefault(kind, list(model.records(kind)))
-            record = _convert(RECORD_TYPE_BY_KIND[kind], data[kind][index], kind, index, out)
-            replaced.append((records[index], record))
-            records[index] = record
+            changes.append((records.pop(index), None))
     # the order model_from_data gives: the schema, the system, then each kind's records in file order (a kind
     # that is not an array of tables is named, by its `field`, before its records)
     rank = {"schema": -1, "system": 0, **{t.KIND: n for n, t in enumerate(RECORD_TYPES, start=1)}}
     out.sort(key=lambda f: (rank.get(f.kind or f.field or "", 0), -1 if f.index is None else f.index))
     new = dataclasses.replace(model, system=system, **lists)
-    model.carry_indexes(new, replaced)
+    model.carry_indexes(new, changes)
     return new, out
 
 

@@ -337,18 +337,37 @@ class Model:
         """The records whose reference fields (targets, threats, boundary…) name this id, in file order."""
         return list(self._referrers.get(record_id, ()))
 
-    def carry_indexes(self, new: Model, replaced: list[tuple[Record, Record]]) -> None:
-        """Give `new` — this model with each `old` record replaced by `new` of the same id, at the same place —
-        the indexes this model has built, patched for those records, so an edit does not rebuild them."""
+    def carry_indexes(self, new: Model, changes: list[tuple[Record | None, Record | None]]) -> None:
+        """Give `new` the indexes this model has built, patched, so an edit does not rebuild them. `new` is this
+        model with, for each (old, new) pair, `old` replaced in place by a record of the same id, or (old None) a
+        record appended to its kind, or (new None) the last record of its kind removed."""
         built = self.__dict__
-        for name in ("_id_counts", "_kind_by_id", "_positions"):  # the same ids at the same places
-            if name in built:
-                new.__dict__[name] = built[name]
+        resized = [(old, record) for old, record in changes if old is None or record is None]
+        if not resized:
+            for name in ("_id_counts", "_kind_by_id", "_positions"):  # the same ids at the same places
+                if name in built:
+                    new.__dict__[name] = built[name]
+        elif all(self.id_count(_id_of(old, record)) == (0 if old is None else 1) for old, record in resized):
+            # an id that only this record holds comes or goes: each index gains or loses just that key
+            for name in ("_id_counts", "_kind_by_id", "_positions"):
+                if name in built:
+                    index = dict(built[name])
+                    for old, record in resized:
+                        if record is None:
+                            del index[_id_of(old, record)]
+                        else:
+                            value = {"_id_counts": 1, "_kind_by_id": record.KIND}.get(name)
+                            index[record.id] = len(new.records(record.KIND)) - 1 if value is None else value
+                    new.__dict__[name] = index
+        else:
+            return  # a duplicated id comes or goes: `new` builds its indexes when first asked
         if "_by_id" in built:
             by_id = dict(built["_by_id"])
-            for old_record, new_record in replaced:
-                if by_id.get(old_record.id) is old_record:
-                    by_id[old_record.id] = new_record
+            for old, record in changes:
+                if record is None:
+                    del by_id[_id_of(old, record)]
+                elif old is None or by_id.get(old.id) is old:
+                    by_id[record.id] = record
             new.__dict__["_by_id"] = by_id
         for name, named in (
             ("_referrers", _referenced_ids),
@@ -356,7 +375,7 @@ class Model:
             ("_threats_by_target", lambda r: r.targets if isinstance(r, Threat) else []),
         ):
             if name in built:
-                new.__dict__[name] = _regroup(built[name], replaced, named, new._order)
+                new.__dict__[name] = _regroup(built[name], changes, named, new._order)
 
     def _order(self, record: Record) -> tuple[int, int]:
         """Where a record stands in file order: its kind's place in the schema, then its index in that kind."""
@@ -412,6 +431,13 @@ class Model:
 R = TypeVar("R", bound=Record)
 
 
+def _id_of(old: Record | None, new: Record | None) -> str:
+    """The id of a change's record: both sides have the same one, and at least one side is there."""
+    record = old or new
+    assert record is not None
+    return record.id
+
+
 def _referenced_ids(record: Record) -> list[str]:
     """The ids a record's reference fields (targets, threats, boundary…) name."""
     out: list[str] = []
@@ -424,15 +450,16 @@ def _referenced_ids(record: Record) -> list[str]:
 
 def _regroup(
     index: dict[str, list[R]],
-    replaced: list[tuple[Record, Record]],
+    changes: list[tuple[Record | None, Record | None]],
     ids: Callable[[Any], list[str]],
     order: Callable[[Record], tuple[int, int]],
 ) -> dict[str, list[R]]:
-    """A `_group` index patched for records replaced in place: lists that named the old record name the new one,
-    or lose it, or gain it in file order. Only the lists that change are copied."""
+    """A `_group` index patched for records replaced, added or removed (None on one side): lists that named the old
+    record name the new one, or lose it, or gain it in file order. Only the lists that change are copied."""
     out = dict(index)
-    for old, new in replaced:
-        before, after = dict.fromkeys(ids(old)), dict.fromkeys(ids(new))
+    for old, new in changes:
+        before = dict.fromkeys(ids(old)) if old is not None else {}
+        after = dict.fromkeys(ids(new)) if new is not None else {}
         for named in before.keys() | after.keys():
             kept = [r for r in out.get(named, ()) if r is not old]
             if named in after:

@@ -43,10 +43,11 @@ def validate_record(model: Model, record: Record, index: int, *, control_possibl
 
 def revalidate(before: Model, after: Model, previous: Sequence[Finding], touched: Collection[str]) -> list[Finding]:
     """`validate(after)`, given `previous == validate(before)` and that the edit from `before` to `after` changed
-    only the records with ids in `touched` (`"system"` for the system), none added, deleted or moved. Only those
-    records and the ones whose findings read them are checked again: the records sharing or naming an id that
-    appeared, vanished or changed kind, and the threats a touched mitigation addresses before or after."""
-    recheck: set[tuple[str, int]] = set()  # (kind, index): positions are the same in both models
+    only the records with ids in `touched` (`"system"` for the system): in place, or added at the end of their
+    kind, or removed from its end; none moved. Only those records and the ones whose findings read them are
+    checked again: the records sharing or naming an id that appeared, vanished or changed kind, and the threats a
+    touched mitigation addresses before or after."""
+    recheck: set[tuple[str, int]] = set()  # (kind, index): a place holds the same record in both models, or its edit
     for record_id in touched:
         if record_id == "system" or not record_id:
             continue
@@ -60,7 +61,14 @@ def revalidate(before: Model, after: Model, previous: Sequence[Finding], touched
                 recheck.update(_place(model, referrer) for referrer in model.referrers(record_id))
         for named in ids:
             recheck.update((record.KIND, index) for record, index in _records_with_id(after, named))
-    findings = [f for f in previous if f.kind != "system" and (f.kind or "", f.index) not in recheck]
+    # a place past the end of its kind held a record that is gone: its findings go, and nothing is checked there
+    recheck = {(kind, index) for kind, index in recheck if index < len(after.records(kind))}
+    gone = {t.KIND: len(after.records(t.KIND)) for t in RECORD_TYPES}
+    findings = [
+        f
+        for f in previous
+        if f.kind != "system" and (f.kind or "", f.index) not in recheck and (f.index or 0) < gone.get(f.kind or "", 1)
+    ]
     findings.extend(_check_system(after) if "system" in touched else [f for f in previous if f.kind == "system"])
     for kind, index in recheck:
         findings.extend(validate_record(after, after.records(kind)[index], index))
