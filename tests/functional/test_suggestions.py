@@ -351,3 +351,18 @@ async def test_a_long_list_stops_at_its_limit_and_says_how_to_see_the_rest(
         assert more > 0
         assert len([row for row in screen._rows if row is not None]) == 2
         assert any(f"… and {more} more: / narrows the list" in line for line in screen_lines(app))
+
+
+async def test_escape_ends_the_filter_first_then_goes_back(model_file: Path) -> None:
+    app = make_app(model_file, library(ZEBRA))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_on_zebra(app, pilot)
+        filtered = len([row for row in suggestions(app)._rows if row is not None])
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = suggestions(app)
+        assert not screen.has_class("filtering")
+        assert len([row for row in screen._rows if row is not None]) > filtered
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)

@@ -168,7 +168,7 @@ class MitigationOfferScreen(Screen[None]):
     def show_offer(self) -> None:
         threat = self.session.model.find(self.threat_id)
         label = threat.label if threat is not None else ""
-        heading = f"{self.threat_id} {label} — suggested mitigation {self.index + 1} of {len(self.offered)}"
+        heading = f"Suggested mitigation {self.index + 1} of {len(self.offered)} for {self.threat_id} {label}"
         self.query_one("#offer-heading", Static).update(literal(heading, "bold"))
         offer = Text.assemble(literal(self.current.title, "bold"), "\n", literal(self.current.description))
         self.query_one("#offer", Static).update(offer)

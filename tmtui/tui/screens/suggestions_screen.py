@@ -72,6 +72,8 @@ def element_heading(model: Model, element_id: str) -> str:
 def candidate_text(candidate: Candidate, model: Model) -> str:
     """Everything a `/` filter looks through, lower-cased."""
     parts = [candidate.title, candidate.reason, candidate.rule, *candidate.stride, *candidate.targets]
+    parts += [candidate.source, candidate.prerequisites, candidate.action, candidate.impact, *candidate.references]
+    parts += [mitigation.title for mitigation in candidate.mitigations]
     parts += [element_heading(model, target) for target in candidate.targets]
     return "\n".join(parts).lower()
 
@@ -342,7 +344,12 @@ class SuggestionsScreen(Screen[None]):
         self._show_list(self.session.model)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """End the filter if there is one; else back to the panes."""
+        if self.has_class("filtering"):
+            self.query_one(FilterInput).value = ""
+            self._end_filter()
+        else:
+            self.app.pop_screen()
 
 
 class AcceptedThreatScreen(RecordScreen):
