@@ -30,6 +30,11 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 LIST_SECTIONS = [key for key, _, hint in SECTIONS if hint]
 
 
+# Kinds the system map does not draw: an edit of only these (a threat added, a mitigation's status) leaves it
+# as it is, so it is not drawn again for thousands of components. An id no longer in the model may have been on it.
+_NOT_ON_THE_MAP = {"assets", "stories", "assumptions", "threats", "mitigations", "reviews"}
+
+
 class BuildingPane(Pane):
     BINDINGS = bindings("building-pane")
 
@@ -99,5 +104,6 @@ class BuildingPane(Pane):
                 label = f"{title} {count}" + (" !" if problems else "")
                 sections.replace_option_prompt_at_index(index, label)
         self.query_one(RecordForm).refresh_from_model()
-        self.query_one("#map-text", Static).update(system_map(model))
+        if self.changed is None or not all(model.kind_named(i) in _NOT_ON_THE_MAP for i in self.changed):
+            self.query_one("#map-text", Static).update(system_map(model))
         self.stale = False

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from tmtui.model import Finding, Model, Record
+from tmtui.model.text import visible
 from tmtui.tui.keymap import bindings
 from tmtui.tui.messages import DeleteRecord, OpenRecord
 from tmtui.tui.text import literal
@@ -254,19 +255,27 @@ class RecordList(Vertical):
         records (a component's threat count does)."""
         seen: dict[str, int] = {}
         reusable: dict[tuple[str, int], Row] = {}
-        if changed is not None and not any(column.reads_model for column in self.columns):
+        if changed is not None:
             reusable = {row.identity: row for row in self._rows if row.identity[0] not in changed}
+        # a column that reads other records (a component's threat count) may change in an unchanged record's row:
+        # its value is worked out again and compared, which costs far less than making every cell again
+        reading = [n for n, column in enumerate(self.columns) if column.reads_model]
         rows = []
         for record in shown:
             nth = seen[record.id] = seen.get(record.id, -1) + 1
             identity = (record.id, nth)
             symbol = self._symbols.get(record.id, " ") if record.id else "!"
             old = reusable.get(identity)
-            if old is not None and record.id:
+            if old is not None and record.id and all(self._same_cell(old, n, record, model) for n in reading):
                 rows.append(Row(identity, old.cells, old.lengths, symbol))
             else:
                 rows.append(self._row(identity, record, model, symbol))
         return rows
+
+    def _same_cell(self, row: Row, n: int, record: Record, model: Model) -> bool:
+        """Whether column `n` of `record` would show what `row` shows there now."""
+        value = self.columns[n].value(record, model)
+        return isinstance(value, str) and visible(value) == row.cells[n].plain
 
     def _widths_for(self, rows: Sequence[Row], longest: list[int] | None = None) -> list[int]:
         """The widths of the columns for `rows` at this size; `longest`: their longest cells, if known."""
