@@ -108,11 +108,11 @@ async def test_the_threat_form_updates_what_is_missing_as_the_person_types(comme
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2", "enter")
         assert isinstance(app.screen, RecordScreen)
-        sentence = app.screen.query_one("#sentence", Static)
-        assert "no impact yet: what happens if this works?" in str(sentence.render())
+        hint = app.screen.query_one("#grammar-hint", Static)
+        assert "no impact yet: what happens if this works?" in str(hint.render())
         app.screen.query_one("#field-impact Input", Input).focus()
         await pilot.press(*"lost orders")
         await pilot.pause()
-        shown = str(sentence.render())
+        shown = str(hint.render())
         assert "no impact yet" not in shown
         assert "no threat source yet: who would do this?" in shown

@@ -168,6 +168,9 @@ class ThreatForm(RecordForm):
     """A threat: the grammar with a live sentence, the risk beside likelihood and severity, its mitigations."""
 
     BINDINGS = bindings("threat-form")
+    DEFAULT_CSS = """
+    ThreatForm .grammar-hint { height: auto; padding: 0 1; }
+    """
 
     def action_mitigate(self) -> None:
         if self.record_id:
@@ -175,7 +178,11 @@ class ThreatForm(RecordForm):
 
     def extras_after(self, key: str) -> list[Widget]:
         if key == "impact":
-            return [Static("", id="sentence", classes="sentence-preview")]
+            # what the statement still lacks, then the statement as one sentence
+            return [
+                Static("", id="grammar-hint", classes="grammar-hint"),
+                Static("", id="sentence", classes="sentence-preview"),
+            ]
         if key == "severity":
             return [Static("", id="risk", classes="risk-preview")]
         if key == "notes":
@@ -239,8 +246,10 @@ class ThreatForm(RecordForm):
         grammar: dict[str, Any] = {key: self._typed(key) or "" for key in GRAMMAR}
         draft = Threat(id="", **grammar)
         sentence = threat_sentence(draft)
-        shown = literal(sentence) if sentence else Text("Fill in the action to see the threat as one sentence.", "dim")
-        self.query_one("#sentence", Static).update(Text("\n").join([shown, grammar_hint(draft)]))
+        self.query_one("#grammar-hint", Static).update(grammar_hint(draft))
+        self.query_one("#sentence", Static).update(
+            literal(sentence) if sentence else Text("Fill in the action to see the threat as one sentence.", "dim")
+        )
         risk = risk_from(self._typed("likelihood"), self._typed("severity"))
         self.query_one("#risk", Static).update(risk_text(risk, prefix="Risk: "))
         mitigations = self.session.model.mitigations_for(self.record_id) if self.record_id else []
