@@ -153,6 +153,27 @@ async def test_adding_and_deleting_a_threat_adds_and_removes_one_row(
         assert shown_ids(table) == expected_ids(app)
 
 
+async def test_a_threat_added_last_is_appended_without_redrawing_the_other_rows(
+    big_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = TmtuiApp(big_file, settings=Settings(autosave=False), watch_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_threats(pilot, app)
+        assert isinstance(app.screen, MainScreen)
+        threat_list = app.screen.query_one("#threats", RecordList)
+        redraws = []
+        monkeypatch.setattr(threat_list, "_render_rows", lambda changed: redraws.append(changed))
+        keys = [table.coordinate_to_cell_key((index, 0)).row_key for index in range(table.row_count)]
+        cells = {key: table.get_row(key) for key in keys}
+        new_id = app.create_record("threats", {"title": "Unrated, so it goes last"})
+        await pilot.pause()
+        assert redraws == []
+        assert shown_ids(table) == expected_ids(app) and shown_ids(table)[-1] == new_id
+        assert table.get_row_at(THREATS)[2].plain == "Unrated, so it goes last"
+        for key in keys:
+            assert all(a is b for a, b in zip(table.get_row(key), cells[key], strict=True))
+
+
 async def test_a_change_that_names_no_records_is_diffed_into_the_table_not_refilled(
     big_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -45,6 +45,7 @@ class MainScreen(Screen):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._panes: list[Pane] = []  # fixed once composed; a query walks every widget, too slow for every edit
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,7 +64,13 @@ class MainScreen(Screen):
     @property
     def active_pane(self) -> Pane:
         active = self.query_one(TabbedContent).active or "tab-1"
-        return self.query_one(f"#pane-{active.removeprefix('tab-')}", Pane)
+        return self.panes[int(active.removeprefix("tab-")) - 1]
+
+    @property
+    def panes(self) -> list[Pane]:
+        if not self._panes:
+            self._panes = list(self.query(Pane))
+        return self._panes
 
     def show_pane(self, number: int) -> None:
         self.query_one(TabbedContent).active = f"tab-{number}"
@@ -81,7 +88,7 @@ class MainScreen(Screen):
     def refresh_from_model(self, changed: Changed = None) -> None:
         """Redraw the pane in view now; the others when they are next shown. `changed`: the ids of the records
         the edit changed (None: any may have), so the lists update only those rows."""
-        for pane in self.query(Pane):
+        for pane in self.panes:
             # a pane not redrawn since an earlier change cannot tell which rows both changes touched
             pane.changed = None if pane.stale else changed
             pane.stale = True

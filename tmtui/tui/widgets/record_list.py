@@ -218,32 +218,47 @@ class RecordList(Vertical):
             self._show_hint()
 
     def _update_in_place(self, changed: frozenset[str]) -> bool:
-        """The common edit, in time proportional to what changed: the same records in the same order, no
-        marks changed, and the cells of the changed ones updated in place. False when it is not that edit."""
+        """The common edit, in time proportional to what changed: the same records in the same order (or new ones
+        after them: a record added), no marks changed, and the cells of the changed ones updated in place. False
+        when it is not that edit."""
         if any(column.reads_model for column in self.columns) or self.query_text or not self._rows:
             return False
         ids = [record.id for record in self._records]
-        if ids != self.table.row_ids or len(set(ids)) != len(ids) or "" in changed:
+        shown = self.table.row_ids
+        added = ids[len(shown) :]
+        if ids[: len(shown)] != shown or not changed.issuperset(added) or len(set(ids)) != len(ids) or "" in changed:
             return False
         assert self._model is not None
         index = {record_id: n for n, record_id in enumerate(ids)} if len(changed) < len(ids) else {}
         rows = list(self._rows)
-        touched = [n for n in map(index.get, changed) if n is not None]
+        touched = [n for n in map(index.get, changed) if n is not None and n < len(shown)]
         for n in touched:
             old = rows[n]
             rows[n] = self._row(old.identity, self._records[n], self._model, old.symbol)
             rows[n].key, rows[n].mark = old.key, old.mark
+        new_rows = [
+            self._row((r.id, 0), r, self._model, self._symbols.get(r.id, " ")) for r in self._records[len(shown) :]
+        ]
         longest: list[int] | None = list(self._longest)
-        for n in touched:
-            for i, (before, after) in enumerate(zip(self._rows[n].lengths, rows[n].lengths, strict=True)):
+        for before_lengths, after_lengths in [
+            *((self._rows[n].lengths, rows[n].lengths) for n in touched),
+            *((None, r.lengths) for r in new_rows),
+        ]:
+            for i, after in enumerate(after_lengths):
+                before = before_lengths[i] if before_lengths is not None else 0
                 if longest is not None and after > longest[i]:
                     longest[i] = after
                 elif after < before == self._longest[i]:
                     longest = None  # the longest cell got shorter: which is the longest now needs every row
-        self._fit(rows, longest)  # first: the changed cells are cut to the widths they bring
+        self._fit([*rows, *new_rows], longest)  # first: the changed cells are cut to the widths they bring
         for n in touched:
             self._update_cells(self._rows[n], rows[n])
-        self._rows = rows
+        table = self.table
+        for row in new_rows:
+            row.mark = _mark(row.symbol)
+            row.key = table.add_row(row.mark, *self._cut_row(row))
+        self._rows = [*rows, *new_rows]
+        table.row_ids = ids
         return True
 
     def _row(self, identity: tuple[str, int], record: Record, model: Model, symbol: str) -> Row:
