@@ -163,3 +163,23 @@ def test_disjoint_edits_on_both_sides_merge_without_conflicts(tmp_path_factory, 
     text = result.document.text()
     assert "# Header comment: survives everything.\n" in text
     assert "# ---- Threats ----" in text
+
+
+def test_an_edit_of_a_record_whose_id_the_file_repeats_survives_a_merge(tmp_path):
+    """The app edits the first record with a repeated id (the file is in error until someone renumbers one);
+    the merge must replay that edit onto the first one too, not compare the last one and drop it."""
+    path = tmp_path / "threatmodel.toml"
+    path.write_text(
+        '[[threats]]\nid = "T1"\ntitle = "First"\n\n[[threats]]\nid = "T1"\ntitle = "Second"\n\n'
+        '[[threats]]\nid = "T2"\ntitle = "Other"\n'
+    )
+    document = Document.open(path)
+    document.set_field("T1", "title", "First, edited here")
+    edit_on_disk(path, '"Other"', '"Other, edited on disk"')
+    result = merge_with_disk(document)
+    assert result.conflicts == [] and result.replayed == 1
+    assert [t["title"] for t in result.document.data["threats"]] == [
+        "First, edited here",
+        "Second",
+        "Other, edited on disk",
+    ]

@@ -46,10 +46,16 @@ def _table(value: Any) -> dict[str, Any]:
 
 
 def _rows(data: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """The records of a kind by id. Of records sharing an id (an error in the file) the first stands for it: that
+    is the one the document edits under that id, so its edits are the ones to replay."""
     rows = data.get(kind, [])
     if not isinstance(rows, list):
         return {}
-    return {r["id"]: r for r in rows if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if isinstance(row, dict) and isinstance(row.get("id"), str):
+            out.setdefault(row["id"], row)
+    return out
 
 
 def merge_with_disk(document: Document) -> MergeResult:
