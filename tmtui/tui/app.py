@@ -70,7 +70,10 @@ from tmtui.tui.widgets.record_list import Changed, RecordList
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
 PANE_ACTIONS = {"pane", "new_record", "export", "suggest", "brainstorm", "quick_threat"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
-KEY_SETTLE_SECONDS = 1.0  # the longest a key of a burst waits for the one before to be handled
+# The longest a key of a burst waits for the one before to be handled. Keys settle in milliseconds; the bound only
+# keeps a widget that never goes quiet from stalling input, so it is generous: on a loaded machine (a CI runner,
+# a test run in parallel) a screen can take over a second to open, and a key released sooner loses its letter.
+KEY_SETTLE_SECONDS = 3.0
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
 HANG_UP_GRACE = 3.0  # seconds a hang-up or SIGTERM leaves for a clean exit once the edits are saved
 
