@@ -366,3 +366,20 @@ async def test_escape_ends_the_filter_first_then_goes_back(model_file: Path) -> 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_model_that_answers_everything_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "threatmodel.toml"
+    path.write_text(
+        'schema = 1\n\n[system]\nname = "Tiny"\n\n[[boundaries]]\nid = "B1"\nname = "Outside"\n\n'
+        '[[components]]\nid = "C1"\nname = "Partner"\nkind = "external"\nboundary = "B1"\n\n'
+        '[[threats]]\nid = "T1"\ntitle = "Partner pretends"\nstride = ["spoofing", "repudiation"]\ntargets = ["C1"]\n',
+        encoding="utf-8",
+    )
+    app = make_app(path, library(ZEBRA))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "s")
+        await settle(app, pilot)
+        assert suggestions(app).candidates == []
+        assert shown_text(app, "#suggestions-hint").startswith("Every suggestion is answered")
+        assert shown_text(app, "#suggestions-heading") == "0 unanswered suggestions"
