@@ -146,7 +146,10 @@ class CaptureScreen(Screen):
                 yield Static("Enter: done · Esc: back", classes="hint")
             with Vertical(id="step-link-mitigation"):
                 yield Static(Text("Which mitigations would deal with it?", "bold"))
-                yield PickList(reference_options(LINKED_MITIGATIONS, model), id="mitigations")
+                mitigations = reference_options(LINKED_MITIGATIONS, model)
+                if not mitigations:
+                    yield Static("No mitigations in the model yet: escape, then n for a new one.", classes="hint")
+                yield PickList(mitigations, id="mitigations")
                 yield Static("Space ticks · /: filter · Enter: done · Esc: back", classes="hint")
         yield Footer()
 
