@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import tomllib
 from pathlib import Path
 
@@ -189,6 +190,17 @@ async def test_ctrl_q_mid_flow_keeps_every_answer_so_far(commented_file):
     threat = record(commented_file, "threats", "T4")
     assert threat["targets"] == ["C1"] and threat["likelihood"] == "low" and threat["severity"] == "high"
     assert record(commented_file, "mitigations", "M2") == {"id": "M2", "title": "Rotate keys", "threats": ["T4"]}
+
+
+async def test_a_hang_up_mid_flow_keeps_the_threat(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t", *"Typed then hung up", "enter", "space", "enter", "n", *"Not ours")
+        app._hang_up(signal.SIGHUP)
+        assert app.hang_up_timer is not None
+        app.hang_up_timer.cancel()  # in the real app it ends a process whose terminal is gone; here, the tests'
+    threat = record(commented_file, "threats", "T4")
+    assert threat["targets"] == ["C1"] and threat["status"] == "not_applicable" and threat["notes"] == "Not ours"
 
 
 async def test_capture_from_the_command_line_starts_in_the_flow_with_the_title_typed(commented_file):
