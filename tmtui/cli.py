@@ -207,6 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `tmtui check … | head`: the reader stopped early; no traceback, no "internal error"
+        # Python would complain again while flushing stdout at exit; point it at /dev/null instead. Not 0: the
+        # command did not finish, and a pipeline with `pipefail` must not read that as a clean check.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as error:  # a bug: still one short line, with the way to the full story
         if os.environ.get("TMTUI_DEBUG"):
             raise

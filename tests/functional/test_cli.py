@@ -1,5 +1,6 @@
 """The command line on good and bad input: exit codes, clear one-line messages, files untouched."""
 
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -420,3 +421,14 @@ def test_stats_of_a_missing_or_broken_model_is_one_line(tmp_path, capsys):
     path = write(tmp_path, "[system\n")
     code, out, err = run(capsys, "stats", str(path))
     assert code == 2 and out == "" and f"{path}:1:" in err
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path: Path) -> None:
+    """`tmtui check FILE | head -1`: the pipe closes while findings are still being printed."""
+    path = tmp_path / "threatmodel.toml"
+    path.write_text("".join(f'[[threats]]\nid = "T{n}"\ntitle = "x"\nstatus = "mitigated"\n\n' for n in range(3000)))
+    shell = f"{shlex.quote(sys.executable)} -m tmtui check {shlex.quote(str(path))} | head -1"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert result.stdout.count("\n") == 1
+    assert "internal error" not in result.stderr and "Broken" not in result.stderr
+    assert result.returncode == 1  # not a clean check: it did not finish

@@ -3,7 +3,8 @@
 import tomllib
 
 from tmtui.model import Stride, model_from_data
-from tmtui.model.coverage import CellState, compute_coverage, has_grammar
+from tmtui.model.coverage import CellState, compute_coverage
+from tmtui.model.sentence import has_complete_grammar
 
 S, T, R, I, D, E = Stride  # noqa: E741 - the letters of STRIDE
 
@@ -190,5 +191,5 @@ impact = "   "
     )
     coverage = compute_coverage(model)
     assert coverage.assets_without_threats == ["A2"]
-    assert [has_grammar(t) for t in model.threats] == [True, False]
+    assert [has_complete_grammar(t) for t in model.threats] == [True, False]
     assert coverage.threats_with_grammar == 1

@@ -6,15 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
 from tmtui.cli import _print_stats, stats_data
 from tmtui.document.settings import Settings
 from tmtui.exchange.markdown import to_markdown
 from tmtui.model import Model, Threat, compute_metrics
-from tmtui.model.coverage import has_grammar
 from tmtui.model.sentence import has_complete_grammar, missing_grammar
 from tmtui.tui.app import TmtuiApp
 from tmtui.tui.screens.record_screen import RecordScreen
@@ -92,15 +89,6 @@ def test_the_report_and_stats_give_the_count(capsys):
     assert json.loads(json.dumps(stats_data(model)))["coverage"]["threats_with_grammar"] == 2
     _print_stats(model)
     assert "2 of 4 threats have a complete threat statement" in capsys.readouterr().out
-
-
-text = st.one_of(st.none(), st.text(max_size=4), st.integers())
-
-
-@given(source=text, action=text, impact=text, prerequisites=text)
-def test_the_coverage_count_and_the_grammar_rule_agree(source, action, impact, prerequisites):
-    draft = threat(source=source, action=action, impact=impact, prerequisites=prerequisites)
-    assert has_grammar(draft) == has_complete_grammar(draft)
 
 
 async def test_the_threat_form_updates_what_is_missing_as_the_person_types(commented_file):

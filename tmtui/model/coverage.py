@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from tmtui.model.enums import ComponentKind, Stride, ThreatStatus
 from tmtui.model.records import Component, Flow, Model, Threat
+from tmtui.model.sentence import has_complete_grammar
 
 ALL = tuple(Stride)
 # STRIDE per element (Microsoft SDL): the categories each kind of data-flow element is exposed to.
@@ -113,11 +114,6 @@ def element_kind(record: Component | Flow) -> str:
     return record.kind if record.kind in EXPECTED and record.kind != "flow" else ComponentKind.PROCESS
 
 
-def has_grammar(threat: Threat) -> bool:
-    """A complete threat grammar: source, action and impact are written (prerequisites may be left out)."""
-    return all(isinstance(v, str) and v.strip() for v in (threat.source, threat.action, threat.impact))
-
-
 _STRIDE_VALUES = {s.value for s in Stride}
 
 
@@ -164,6 +160,6 @@ def compute_coverage(model: Model) -> Coverage:
         open=sum(1 for c in expected if c.state is CellState.OPEN),
         elements_without_threats=[r.record_id for r in rows if not (r.record_id and r.record_id in targeted)],
         assets_without_threats=[a.id for a in model.assets if a.id not in mentioned],
-        threats_with_grammar=sum(1 for t in model.threats if has_grammar(t)),
+        threats_with_grammar=sum(1 for t in model.threats if has_complete_grammar(t)),
         threats=len(model.threats),
     )
