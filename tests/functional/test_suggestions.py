@@ -15,7 +15,7 @@ from tmtui.document.settings import Settings
 from tmtui.paths import config_dir
 from tmtui.rules import Library
 from tmtui.tui.app import TmtuiApp
-from tmtui.tui.screens import suggestions_screen
+from tmtui.tui.screens import suggestion_answers, suggestions_screen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.suggestion_answers import MitigationOfferScreen, RuleOutScreen
 from tmtui.tui.screens.suggestions_screen import NO_ELEMENTS_HINT, AcceptedThreatScreen, SuggestionsScreen
@@ -190,13 +190,17 @@ async def test_accepting_a_suggestion_writes_its_threat_opens_its_form_then_adds
     ]
 
 
-async def test_escape_from_the_mitigation_offer_adds_nothing_more(model_file: Path) -> None:
+async def test_escape_from_the_mitigation_offer_adds_nothing_more(
+    model_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(suggestion_answers, "MOST_PICKS", 0)
     app = make_app(model_file, library(ZEBRA))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_on_zebra(app, pilot)
         await pilot.press("enter", "escape")  # enter accepts too
         await settle(app, pilot)
         assert isinstance(app.screen, MitigationOfferScreen)
+        assert any("… and 1 more, less alike: / finds them" in line for line in screen_lines(app))
         await pilot.press("s")  # the first skipped
         await pilot.press("escape")  # the second not answered at all
         await settle(app, pilot)

@@ -31,6 +31,8 @@ from tmtui.tui.widgets.record_list import Changed
 if TYPE_CHECKING:
     from tmtui.tui.app import TmtuiApp
 
+# The closest mitigations are the ones worth linking; the rest cost layout time in a model with thousands.
+MOST_PICKS = 100
 REASON_NEEDED = "A reason is needed: it is what the next reader of the model sees instead of this threat."
 
 
@@ -183,9 +185,12 @@ class MitigationOfferScreen(Screen[None]):
         shown = [m for m in mitigations if not query or matches(f"{m.id}\n{m.title}".lower(), query)]
         options = self.query_one(OptionList)
         highlighted = options.highlighted
-        self._listed = [m.id for m in shown]
+        self._listed = [m.id for m in shown[:MOST_PICKS]]
         options.clear_options()
-        options.add_options([Option(self._option_text(m)) for m in shown])
+        options.add_options([Option(self._option_text(m)) for m in shown[:MOST_PICKS]])
+        if len(shown) > MOST_PICKS:
+            more = f"… and {len(shown) - MOST_PICKS} more, less alike: / finds them"
+            options.add_option(Option(Text(more, "italic"), disabled=True))
         if shown:
             options.highlighted = min(highlighted or 0, len(shown) - 1)
         if not self.session.model.mitigations:

@@ -128,7 +128,8 @@ class SuggestionsScreen(Screen[None]):
             self.target = None  # the element is gone (deleted, undone): the whole model's suggestions instead
         self.work_out(model, self.target)
 
-    @work(thread=True, exclusive=True, group="suggest")
+    # A description, or Textual would build one from repr(model): the whole model, on the UI thread.
+    @work(thread=True, exclusive=True, group="suggest", description="work out the suggestions")
     def work_out(self, model: Model, target: str | None) -> None:
         """The candidates of `model`, off the UI thread: the first `s` reads the library (so opening the app never
         waits for it), and at thousands of threats the rules take a while."""
