@@ -387,3 +387,28 @@ async def test_a_model_that_answers_everything_says_so(tmp_path: Path) -> None:
         assert suggestions(app).candidates == []
         assert shown_text(app, "#suggestions-hint").startswith("Every suggestion is answered")
         assert shown_text(app, "#suggestions-heading") == "0 unanswered suggestions"
+
+
+async def test_a_reason_kept_by_a_resize_is_corrected_by_enter_or_taken_back_by_escape(model_file: Path) -> None:
+    app = make_app(model_file, library(ZEBRA))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_on_zebra(app, pilot)
+        await pilot.press("d", *"internal")
+        await pilot.resize_terminal(100, 30)  # the app keeps what is typed whenever it is asked to
+        await settle(app, pilot)
+        assert [t["notes"] for t in records(model_file, "threats").values()] == ["internal"]
+        await pilot.press(*" only", "enter")
+        await settle(app, pilot)
+        assert [t["notes"] for t in records(model_file, "threats").values()] == ["internal only"]
+
+        await pilot.press("escape")  # the filter ends: every other suggestion again
+        other = suggestions(app).highlighted_candidate
+        assert other is not None
+        await pilot.press("d", *"maybe")
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert len(records(model_file, "threats")) == 2
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert other.key in {c.key for c in suggestions(app).candidates}
+    assert [t["notes"] for t in records(model_file, "threats").values()] == ["internal only"]

@@ -104,6 +104,7 @@ class RuleOutScreen(Screen[None]):
 
 
 def words(title: str) -> frozenset[str]:
+    """The words of a title, lower-cased, for `closeness`."""
     return frozenset(re.findall(r"\w+", title.lower()))
 
 
