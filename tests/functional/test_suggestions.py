@@ -19,6 +19,7 @@ from tmtui.tui.screens import suggestion_answers, suggestions_screen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.suggestion_answers import MitigationOfferScreen, RuleOutScreen
 from tmtui.tui.screens.suggestions_screen import NO_ELEMENTS_HINT, AcceptedThreatScreen, SuggestionsScreen
+from tmtui.tui.widgets.building_pane import BuildingPane
 
 MODEL = """\
 schema = 1
@@ -279,6 +280,19 @@ async def test_s_in_pane_one_shows_the_suggestions_of_the_selected_component_onl
         await pilot.press("escape", "2", "s")
         await settle(app, pilot)
         assert {c.element for c in suggestions(app).candidates} > {"C2"}
+
+
+async def test_s_in_pane_one_away_from_components_and_flows_shows_every_suggestion(model_file: Path) -> None:
+    app = make_app(model_file, library(ZEBRA))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        pane = app.screen.query_one(BuildingPane)
+        pane.open_section("boundaries")
+        pane.focus_main()
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert suggestions(app).target is None
+        assert shown_text(app, "#suggestions-heading").endswith("unanswered suggestions")
 
 
 async def test_the_list_follows_edits_made_while_it_is_open(model_file: Path) -> None:
