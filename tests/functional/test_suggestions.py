@@ -426,3 +426,20 @@ async def test_a_reason_kept_by_a_resize_is_corrected_by_enter_or_taken_back_by_
         await settle(app, pilot)
         assert other.key in {c.key for c in suggestions(app).candidates}
     assert [t["notes"] for t in records(model_file, "threats").values()] == ["internal only"]
+
+
+async def test_one_undo_in_the_form_takes_an_accepted_suggestion_back(model_file: Path) -> None:
+    app = make_app(model_file, library(ZEBRA))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_on_zebra(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AcceptedThreatScreen)
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AcceptedThreatScreen)  # it says the threat no longer exists
+        await pilot.press("escape")  # the offer of its mitigations is skipped: there is nothing to link them to
+        await settle(app, pilot)
+        assert isinstance(app.screen, SuggestionsScreen)
+        assert "test.zebra-injection" in {c.rule for c in suggestions(app).candidates}
+    assert records(model_file, "threats") == {}

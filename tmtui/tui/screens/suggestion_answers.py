@@ -249,7 +249,7 @@ class MitigationOfferScreen(Screen[None]):
         """Whether the accepted threat is gone (undone or deleted); this screen then closes once it is in view."""
         if self.session.model.find(self.threat_id) is not None:
             return False
-        if self.is_current:
+        if self.is_active:  # dismissing pops the top screen, which must be this one
             self.tmtui.notify(f"{self.threat_id} is gone (undone or deleted): no more mitigations are offered for it.")
             self.dismiss(None)
         return True
