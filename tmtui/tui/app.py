@@ -695,7 +695,7 @@ class TmtuiApp(App[int]):
             self.push_screen(ExportScreen(self.session.model, self.model_path))
 
     def action_brainstorm(self) -> None:
-        """"What could go wrong?" for a group: element by element, an idea per Enter, then the triage."""
+        """ "What could go wrong?" for a group: element by element, an idea per Enter, then the triage."""
         if self.session is not None:
             self.commit_typing()
             self.push_screen(BrainstormScreen(self.session))

@@ -70,10 +70,13 @@ class ThreatsPane(Pane):
             self._risk_order, self._drawn = {}, ([], [])
             return threats_by_risk(threats)
         by_id = dict(zip(ids, threats, strict=True))
-        if self.changed is not None and ids == self._drawn[0]:
-            # the same threats: when no edited one moved in the order (a title, a note), the last order stands
-            if all(self._risk_order.get(i) == _risk_order(by_id[i]) for i in self.changed if i in by_id):
-                return [by_id[i] for i in self._drawn[1]]
+        # the same threats: when no edited one moved in the order (a title, a note), the last order stands
+        if (
+            self.changed is not None
+            and ids == self._drawn[0]
+            and all(self._risk_order.get(i) == _risk_order(by_id[i]) for i in self.changed if i in by_id)
+        ):
+            return [by_id[i] for i in self._drawn[1]]
         order = dict(self._risk_order) if self.changed is not None else {}
         for record_id in self.changed or ():
             order.pop(record_id, None)
