@@ -494,7 +494,8 @@ async def test_an_empty_threat_list_teaches_the_next_step(tmp_path):
         threats = app.screen.query_one("#threats", RecordList)
         assert threats.has_class("empty")
         hint = str(threats.query_one(".empty-hint").render())
-        assert hint == "No threats yet — press n, or ask: what could go wrong with C1 (API)?"
+        assert hint.startswith("No threats yet — press n, or ask: what could go wrong with C1 (API)? ")
+        assert all(f"{key} " in hint for key in ("s suggests", "b starts a brainstorm", "t takes one threat"))
 
 
 async def test_records_in_an_inline_array_are_refused_with_a_message_not_a_crash(tmp_path):

@@ -36,7 +36,7 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("record-review", "r", "record_review", "Review", "Records", scope="review-pane"),
     KeyAction("coverage-grid", "c", "coverage", "Coverage grid", "Records", scope="review-pane", show=False),
     KeyAction("suggest", "s", "suggest", "Suggest", "Suggestions", scope="threats-pane"),
-    KeyAction("suggest-for", "s", "suggest", "Suggest for this", "Suggestions", scope="building-pane"),
+    KeyAction("suggest-for", "s", "suggest", "Suggest", "Suggestions", scope="building-pane"),
     KeyAction("suggest-all", "", "suggest", "Suggest threats for the whole model", "Suggestions"),
     KeyAction("suggestion-accept", "a,enter", "accept", "Accept", "Suggestions", scope="suggestions"),
     KeyAction("suggestion-rule-out", "d", "rule_out", "Doesn't apply", "Suggestions", scope="suggestions"),
@@ -57,7 +57,8 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("export-write", "w", "write", "Write file", "Export screen", scope="export"),
     KeyAction("export-copy", "c", "copy", "Copy", "Export screen", scope="export"),
     KeyAction("export-back", "escape", "back", "Back", "Export screen", scope="export"),
-    KeyAction("quick-threat", "t", "quick_threat", "Quick threat", "Quick threat"),
+    # t and b are in the help and the palette: at 80 columns the footer has room for the list's keys, n and ?
+    KeyAction("quick-threat", "t", "quick_threat", "Quick threat", "Quick threat", show=False),
     KeyAction("capture-back", "escape", "back", "Back", "Quick threat", scope="capture"),
     KeyAction("capture-next", "enter", "next_step", "Next", "Quick threat", scope="pick-next"),
     KeyAction("capture-yes", "y", "answer('yes')", "Yes", "Quick threat", scope="capture-affect"),
@@ -68,7 +69,7 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("capture-new", "n", "answer('new')", "New mitigation", "Quick threat", scope="capture-plan"),
     KeyAction("capture-link", "l", "answer('link')", "Link one", "Quick threat", scope="capture-plan"),
     KeyAction("capture-skip", "s", "answer('skip')", "Skip", "Quick threat", scope="capture-plan"),
-    KeyAction("brainstorm", "b", "brainstorm", "Brainstorm", "Brainstorm"),
+    KeyAction("brainstorm", "b", "brainstorm", "Brainstorm", "Brainstorm", show=False),
     KeyAction("brainstorm-next", "down", "screen.next_question", "Next question", "Brainstorm", "brainstorm", False),
     KeyAction("brainstorm-back", "up", "screen.previous_question", "Back", "Brainstorm", scope="brainstorm"),
     KeyAction("brainstorm-skip", "pagedown", "screen.next_element", "Skip element", "Brainstorm", scope="brainstorm"),
@@ -102,7 +103,17 @@ def bindings(scope: str) -> list[BindingType]:
     return [k.binding() for k in KEYMAP if k.scope == scope and k.key]
 
 
-NAMED_KEYS = {"escape": "Esc", "enter": "Enter", "delete": "Delete", "question_mark": "?", "slash": "/"}
+NAMED_KEYS = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "delete": "Delete",
+    "question_mark": "?",
+    "slash": "/",
+    "up": "↑",
+    "down": "↓",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+}
 
 
 def key_label(action: KeyAction) -> str:

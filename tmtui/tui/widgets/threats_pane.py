@@ -21,7 +21,11 @@ from tmtui.tui.widgets.record_list import RecordList
 def empty_threats_hint(model: Model) -> str:
     quiet = next((c for c in model.components if not model.threats_targeting(c.id)), None)
     example = f"{quiet.id} ({quiet.name})" if quiet else "your most exposed component"
-    return f"No threats yet — press n, or ask: what could go wrong with {example}?"
+    return (
+        f"No threats yet — press n, or ask: what could go wrong with {example}? "
+        "s suggests likely threats from what you built, b starts a brainstorm with the team, "
+        "t takes one threat from the news."
+    )
 
 
 def _risk_order(threat: Threat) -> tuple[int, bool, tuple[str, int, str]]:
