@@ -52,6 +52,7 @@ from tmtui.tui.messages import (
     NewThreatFor,
     OpenRecord,
     RecordReview,
+    SuggestionsAsked,
 )
 from tmtui.tui.screens.brainstorm_screen import BrainstormScreen
 from tmtui.tui.screens.capture_screen import CaptureScreen
@@ -62,7 +63,7 @@ from tmtui.tui.screens.help_screen import HelpScreen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.screens.save_as_screen import SaveAsScreen
-from tmtui.tui.screens.suggestions_screen import SuggestionsAsked, SuggestionsScreen
+from tmtui.tui.screens.suggestions_screen import SuggestionsScreen
 from tmtui.tui.widgets.fields import InputEditor
 from tmtui.tui.widgets.record_form import RecordForm
 from tmtui.tui.widgets.record_list import Changed, RecordList

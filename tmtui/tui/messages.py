@@ -84,3 +84,11 @@ class NewThreatFor(Message):
         super().__init__()
         self.target_id = target_id
         self.stride = stride
+
+
+class SuggestionsAsked(Message):
+    """Open the suggestions view, for the whole model or for one component or flow (`target`)."""
+
+    def __init__(self, target: str | None = None) -> None:
+        super().__init__()
+        self.target = target

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -42,14 +41,6 @@ NO_ELEMENTS_HINT = (
     "No suggestions yet: the model has no components or data flows. Add components and flows in pane 1, "
     "and tags like `sql` or `webhook`, to get suggestions."
 )
-
-
-class SuggestionsAsked(Message):
-    """Open the suggestions view, for the whole model or for one component or flow (`target`)."""
-
-    def __init__(self, target: str | None = None) -> None:
-        super().__init__()
-        self.target = target
 
 
 def stride_letters(stride: tuple[str, ...]) -> str:

@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 
 from tmtui.document.edit import SYSTEM
 from tmtui.tui.keymap import bindings
-from tmtui.tui.screens.suggestions_screen import SuggestionsAsked
+from tmtui.tui.messages import SuggestionsAsked
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_form import RecordForm

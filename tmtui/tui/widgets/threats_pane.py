@@ -11,7 +11,7 @@ from tmtui.model import Model, Stride, Threat, ThreatStatus, risk_of
 from tmtui.model.ids import id_sort_key
 from tmtui.model.sentence import threats_by_risk
 from tmtui.tui.keymap import bindings
-from tmtui.tui.screens.suggestions_screen import SuggestionsAsked
+from tmtui.tui.messages import SuggestionsAsked
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
