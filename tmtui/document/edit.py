@@ -275,9 +275,10 @@ class Document:
         if self._model is None:
             if self._built_from is not None and self._replaced is not None:
                 before, before_types, before_validation = self._built_from
-                model, types = rebuild(before, before_types, self._data, self._replaced)
-                touched = {SYSTEM} & {kind for kind, _ in self._replaced}
-                for kind, i in self._replaced - {(SYSTEM, 0)}:  # the record there before and after: added, removed
+                replaced, self._replaced = self._replaced, None  # should this raise, the next read rebuilds it all
+                model, types = rebuild(before, before_types, self._data, replaced)
+                touched = {SYSTEM} & {kind for kind, _ in replaced}
+                for kind, i in replaced - {(SYSTEM, 0)}:  # the record there before and after: added, removed
                     touched.update(m.records(kind)[i].id for m in (before, model) if i < len(m.records(kind)))
                 validation = revalidate(before, model, before_validation, touched)
             else:

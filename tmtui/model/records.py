@@ -357,7 +357,7 @@ class Model:
                             del index[_id_of(old, record)]
                         else:
                             value = {"_id_counts": 1, "_kind_by_id": record.KIND}.get(name)
-                            index[record.id] = len(new.records(record.KIND)) - 1 if value is None else value
+                            index[record.id] = _last_index(new.records(record.KIND), record) if value is None else value
                     new.__dict__[name] = index
         else:
             return  # a duplicated id comes or goes: `new` builds its indexes when first asked
@@ -431,6 +431,11 @@ class Model:
 R = TypeVar("R", bound=Record)
 
 
+def _last_index(records: list[Any], record: Record) -> int:
+    """Where an added record stands: added records are at the end of their kind, so the search starts there."""
+    return next(i for i in range(len(records) - 1, -1, -1) if records[i] is record)
+
+
 def _id_of(old: Record | None, new: Record | None) -> str:
     """The id of a change's record: both sides have the same one, and at least one side is there."""
     record = old or new
@@ -454,21 +459,31 @@ def _regroup(
     ids: Callable[[Any], list[str]],
     order: Callable[[Record], tuple[int, int]],
 ) -> dict[str, list[R]]:
-    """A `_group` index patched for records replaced, added or removed (None on one side): lists that named the old
-    record name the new one, or lose it, or gain it in file order. Only the lists that change are copied."""
+    """A `_group` index patched for records replaced, added or removed (None on one side): lists that named an old
+    record lose it, lists that name a new one gain it in file order. Only the lists that change are copied.
+
+    Every old record of the batch goes before any list is sorted: `order` places records of the new model only.
+    """
     out = dict(index)
+    gone = {id(old) for old, _ in changes if old is not None}
+    gained: dict[str, list[Any]] = {}
+    touched: dict[str, None] = {}
     for old, new in changes:
-        before = dict.fromkeys(ids(old)) if old is not None else {}
-        after = dict.fromkeys(ids(new)) if new is not None else {}
-        for named in before.keys() | after.keys():
-            kept = [r for r in out.get(named, ()) if r is not old]
-            if named in after:
-                kept.append(new)  # type: ignore[arg-type]
-                kept.sort(key=order)
-            if kept:
-                out[named] = kept
-            else:
-                out.pop(named, None)
+        if old is not None:
+            touched.update(dict.fromkeys(ids(old)))
+        if new is not None:
+            for named in dict.fromkeys(ids(new)):
+                gained.setdefault(named, []).append(new)
+                touched[named] = None
+    for named in touched:
+        kept = [r for r in out.get(named, ()) if id(r) not in gone]
+        if named in gained:
+            kept.extend(gained[named])
+            kept.sort(key=order)
+        if kept:
+            out[named] = kept
+        else:
+            out.pop(named, None)
     return out
 
 
