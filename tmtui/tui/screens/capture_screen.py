@@ -96,7 +96,8 @@ class CaptureScreen(Screen):
         self.history = ["what"]
         self.answers: dict[str, Any] = {}  # affects, likelihood, severity, plan: the keys answered
         self.threat_id: str | None = None
-        self.mitigation_id: str | None = None
+        self.mitigation_id: str | None = None  # the mitigation this flow created, if it did
+        self.linked: list[str] = []  # the mitigations this flow linked the threat to
         self.written: dict[str, Any] = {}  # the threat's fields as last written, so a rewrite changes only the rest
 
     @property
@@ -310,23 +311,34 @@ class CaptureScreen(Screen):
                 if fields.get(key) != self.written.get(key):
                     app.edit_field(self.threat_id, key, fields.get(key))
         self.written = fields
-        if self.answers.get("affects") == "yes":
-            self._write_mitigation(self.threat_id)
+        self._write_mitigation(self.threat_id)
         return True
 
     def _write_mitigation(self, threat_id: str) -> None:
+        """Make the file hold the mitigation as answered now. A write can come early (a resize, a save), so what an
+        earlier write added and the answers no longer ask for (a plan changed, a tick taken off) is taken back."""
         app = self.tmtui
-        plan = self.answers.get("plan")
-        if plan == "new" and (title := self.text("#mitigation")):
-            if self.mitigation_id is None or self.session.model.find(self.mitigation_id) is None:
-                self.mitigation_id = app.create_record("mitigations", {"title": title, "threats": [threat_id]})
-            elif self.session.value_of(self.mitigation_id, "title") != title:
-                app.edit_field(self.mitigation_id, "title", title)
-        elif plan == "link":
-            for mitigation_id in self.query_one("#mitigations", PickList).chosen:
-                mitigation = self.session.model.find(mitigation_id)
-                if isinstance(mitigation, Mitigation) and threat_id not in mitigation.threats:
-                    app.edit_field(mitigation_id, "threats", [*mitigation.threats, threat_id])
+        affects, plan = self.answers.get("affects"), self.answers.get("plan")
+        title = self.text("#mitigation") if affects == "yes" and plan == "new" else ""
+        ours = self.mitigation_id is not None and self.session.model.find(self.mitigation_id) is not None
+        if title and not ours:
+            self.mitigation_id = app.create_record("mitigations", {"title": title, "threats": [threat_id]})
+        elif title and self.mitigation_id is not None and self.session.value_of(self.mitigation_id, "title") != title:
+            app.edit_field(self.mitigation_id, "title", title)
+        elif not title and ours and self.mitigation_id is not None:
+            self.session.delete_record(self.mitigation_id)
+            app.after_edit(frozenset({self.mitigation_id}))
+            self.mitigation_id = None
+        chosen = self.query_one("#mitigations", PickList).chosen if affects == "yes" and plan == "link" else []
+        for mitigation_id in dict.fromkeys([*self.linked, *chosen]):
+            mitigation = self.session.model.find(mitigation_id)
+            if not isinstance(mitigation, Mitigation):
+                continue
+            if mitigation_id in chosen and threat_id not in mitigation.threats:
+                app.edit_field(mitigation_id, "threats", [*mitigation.threats, threat_id])
+            elif mitigation_id not in chosen and threat_id in mitigation.threats:
+                app.edit_field(mitigation_id, "threats", [i for i in mitigation.threats if i != threat_id])
+        self.linked = list(chosen)
 
     def flush_typing(self) -> bool:
         """The app saves, quits or hangs up mid-flow: what is typed goes into the file as a threat.
@@ -384,8 +396,8 @@ class CaptureScreen(Screen):
             if record_id is not None and self.session.model.find(record_id) is not None
         )
         for record_id in (self.mitigation_id, self.threat_id):  # the mitigation names the threat: it goes first
-            if record_id in dropped:
-                self.session.delete_record(record_id)
+            if record_id in dropped:  # and a mitigation the flow linked no longer names the threat
+                self.session.delete_record(record_id, drop_references=True)
         if dropped:
-            self.tmtui.after_edit(dropped)
+            self.tmtui.after_edit(None)
         self.dismiss()
