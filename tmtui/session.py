@@ -8,7 +8,8 @@ gone) is decided here, so it is tested without a terminal.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -115,6 +116,7 @@ class Session:
         self.backed_up = False  # the file as opened is copied under the state folder before the first save
         self._saved_revision = 0  # the document revision the file on disk holds
         self.read_only = document.path is not None and not can_write(document.path)
+        self._one_step = False  # inside `one_step`: the edits join the change it records
 
     @classmethod
     def open(cls, path: Path) -> Session:
@@ -217,8 +219,34 @@ class Session:
         self._undo.append(step)
         return step.description
 
+    @contextmanager
+    def one_step(self, description: str) -> Iterator[None]:
+        """The edits made inside are one undo step (a merge of two threats), and are rolled back whole when one of
+        them is refused."""
+        if self._one_step:
+            yield
+            return
+        revision = self.document.revision
+        self._one_step = True
+        self.document.begin_change()
+        try:
+            yield
+        except DocumentError:
+            self.document.revert(self.document.end_change(), revision)
+            raise
+        except BaseException:
+            self.document.end_change()
+            raise
+        finally:
+            self._one_step = False
+        change = self.document.end_change()
+        if change:
+            self._record(description, change)
+
     def _edit(self, edit: Callable[[], T], describe: Callable[[T], str]) -> T:
         """Run one edit as one undo step; an edit refused half-way is rolled back whole."""
+        if self._one_step:
+            return edit()
         revision = self.document.revision
         self.document.begin_change()
         try:

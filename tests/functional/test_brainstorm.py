@@ -121,6 +121,13 @@ async def test_a_brainstorm_captures_ideas_moves_about_and_ends_with_the_triage_
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
+        merged = path.read_text()
+        await pilot.press("ctrl+z")  # the whole merge is one step: T4 comes back, T2 as it was before
+        await settle(app, pilot)
+        assert sorted(threats(path)) == ["T1", "T2", "T3", "T4"] and "Also raised as" not in path.read_text()
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert path.read_text() == merged
 
     on_disk = threats(path)
     assert sorted(on_disk) == ["T1", "T2", "T3"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tmtui import session as session_module
-from tmtui.document.edit import Document
+from tmtui.document.edit import Document, DocumentError
 from tmtui.session import FieldConflict, ReadOnlyError, RecordGoneError, Session
 from tmtui.state import backup_folder
 
@@ -185,3 +185,28 @@ def test_a_record_deleted_while_typed_can_be_kept_under_its_id(commented_file):
     assert caught.value.mine == "typed"
     session.keep_record("threats", "T2", {"title": "typed", "targets": ["C2"]})
     assert session.model.find("T2").title == "typed"
+
+
+def test_edits_made_as_one_step_are_undone_and_redone_together(commented_file):
+    session = Session.open(commented_file)
+    before = session.document.text()
+    with session.one_step("merge T3 into T2"):
+        session.set_field("T2", "notes", "Also raised as: Brute force")
+        session.set_field("M1", "threats", ["T1", "T2"])
+        session.delete_record("T3")
+    assert session.undo() == "merge T3 into T2"
+    assert session.document.text() == before
+    assert session.undo() is None
+    session.redo()
+    assert [t.id for t in session.model.threats] == ["T1", "T2"]
+    assert session.model.find("M1").threats == ["T1", "T2"]
+
+
+def test_edits_made_as_one_step_are_rolled_back_whole_when_one_is_refused(commented_file):
+    session = Session.open(commented_file)
+    before = session.document.text()
+    with pytest.raises(DocumentError), session.one_step("half a merge"):
+        session.set_field("T2", "notes", "written first")
+        session.set_field("T2", "id", "T9")  # ids never change: refused
+    assert session.document.text() == before
+    assert session.undo() is None

@@ -201,13 +201,14 @@ class TriageScreen(Screen):
         if not isinstance(kept, Threat) or not isinstance(gone, Threat):
             return
         try:
-            for key, value in merged(kept, gone).items():
-                session.set_field(kept_id, key, value)
-            for reference in session.references_to(gone_id):
-                named = session.value_of(reference.record_id, reference.key)
-                moved = list(dict.fromkeys(kept_id if v == gone_id else v for v in named))
-                session.set_field(reference.record_id, reference.key, moved)
-            session.delete_record(gone_id)
+            with session.one_step(f"merge {gone_id} into {kept_id}"):  # one undo, and all or nothing
+                for key, value in merged(kept, gone).items():
+                    session.set_field(kept_id, key, value)
+                for reference in session.references_to(gone_id):
+                    named = session.value_of(reference.record_id, reference.key)
+                    moved = list(dict.fromkeys(kept_id if v == gone_id else v for v in named))
+                    session.set_field(reference.record_id, reference.key, moved)
+                session.delete_record(gone_id)
         except DocumentError as error:
             self.notify(str(error), title="Not merged", severity="error", timeout=10)
         cast("TmtuiApp", self.app).after_edit(None)
