@@ -214,3 +214,22 @@ def test_a_wrong_top_level_key_of_the_users_library_is_named_with_its_line():
         UnreadableError, match=r"^.*: line 2: unknown key 'entry' \(expected: disable, entries, schema\)$"
     ):
         load_library()
+
+
+def test_a_users_library_that_cannot_be_reached_is_named_not_skipped_or_a_crash(monkeypatch, tmp_path):
+    """A link in the config folder to a file that is gone, and a config folder we may not search (stat fails)."""
+    default = paths.config_dir() / "library.toml"
+    default.parent.mkdir(parents=True, exist_ok=True)
+    default.symlink_to(tmp_path / "gone.toml")
+    with pytest.raises(UnreadableError) as error:
+        load_library()
+    assert error.value.path == default
+    default.unlink()
+
+    def forbidden(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "exists", forbidden)
+    with pytest.raises(UnreadableError) as error:
+        load_library()
+    assert error.value.path == default

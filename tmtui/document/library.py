@@ -67,7 +67,10 @@ def load_library(user_path: Path | None = None) -> Library:
     user_text = ""
     if user_path is None:
         default = paths.config_dir() / USER_LIBRARY
-        user_path = default if default.exists() else None
+        try:  # a link to nothing is a library that cannot be read, and says so, not one that is not there
+            user_path = default if default.exists() or default.is_symlink() else None
+        except OSError:  # a config folder we may not search: reading it says why
+            user_path = default
     if user_path is not None:
         user, user_text = _read(read_regular(user_path, MAX_LIBRARY_BYTES), user_path)
     try:
