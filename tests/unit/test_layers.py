@@ -35,6 +35,17 @@ def test_the_model_imports_nothing_of_tmtui_outside_itself_and_does_no_toml(path
         assert name.split(".")[0] not in {"textual", "rich", "tomlkit", "tomllib"}, name
 
 
+@pytest.mark.parametrize("path", modules("rules"), ids=lambda p: p.name)
+def test_the_rules_read_only_the_model_and_do_no_io(path):
+    """The suggestions are pure: the library reaches them as data, read by the document layer."""
+    for name in imports_of(path):
+        assert not name.startswith("tmtui.") or name.startswith(("tmtui.model", "tmtui.rules")), name
+        assert name.split(".")[0] not in {"textual", "rich", "tomlkit", "tomllib", "os", "pathlib", "io", "shutil"}, (
+            name
+        )
+    assert "open(" not in path.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "path", [p for p in modules() if _outside(p, "tui")], ids=lambda p: str(p.relative_to(PACKAGE))
 )
