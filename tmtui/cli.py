@@ -775,7 +775,6 @@ def _print_suggestions(model: Model, candidates: Sequence[Candidate]) -> None:
     count = len(candidates)
     if count:
         _say("")
-    if count:
         _say(f"{count} suggestion{'s' * (count != 1)}; take or rule them out in the app")
     elif model.components or model.flows:
         _say("No suggestions: the model answers every one.")

@@ -13,6 +13,7 @@ from typing import Any
 
 from tmtui.model.findings import Finding, Severity
 from tmtui.model.records import (
+    KIND_RANK,
     RECORD_TYPE_BY_KIND,
     RECORD_TYPES,
     FieldSpec,
@@ -160,7 +161,7 @@ def rebuild(
             changes.append((records.pop(index), None))
     # the order model_from_data gives: the schema, the system, then each kind's records in file order (a kind
     # that is not an array of tables is named, by its `field`, before its records)
-    rank = {"schema": -1, "system": 0, **{t.KIND: n for n, t in enumerate(RECORD_TYPES, start=1)}}
+    rank = {"schema": -1, "system": 0, **KIND_RANK}
     out.sort(key=lambda f: (rank.get(f.kind or f.field or "", 0), -1 if f.index is None else f.index))
     new = dataclasses.replace(model, system=system, **lists)
     model.carry_indexes(new, changes)

@@ -263,6 +263,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Review,
 )
 RECORD_TYPE_BY_KIND: dict[str, type[Record]] = {t.KIND: t for t in RECORD_TYPES}
+KIND_RANK: dict[str, int] = {t.KIND: n for n, t in enumerate(RECORD_TYPES, start=1)}  # file order of the kinds
 RECORD_TYPE_BY_PREFIX: dict[str, type[Record]] = {t.PREFIX: t for t in RECORD_TYPES}
 
 
@@ -377,13 +378,18 @@ class Model:
             if name in built:
                 new.__dict__[name] = _regroup(built[name], changes, named, new._order)
 
-    def _order(self, record: Record) -> tuple[int, int]:
-        """Where a record stands in file order: its kind's place in the schema, then its index in that kind."""
+    def index_of(self, record: Record) -> int:
+        """Where this very record is in its kind's list: a lookup by id, or a scan when the id is repeated or
+        missing (the first record with the id is then another one)."""
         records = self.records(record.KIND)
         index = self.position(record.id)
-        if index is None or records[index] is not record:  # a duplicated id: the first is not this one
+        if index is None or records[index] is not record:
             index = next(i for i, r in enumerate(records) if r is record)
-        return RECORD_TYPES.index(type(record)), index
+        return index
+
+    def _order(self, record: Record) -> tuple[int, int]:
+        """Where a record stands in file order: its kind's place in the schema, then its index in that kind."""
+        return KIND_RANK[record.KIND], self.index_of(record)
 
     # The model is rebuilt after every edit rather than mutated, so each index is built once, on first use (or
     # carried over from the model before one edit), and a lookup costs a dict access instead of a scan.

@@ -8,7 +8,16 @@ from typing import Any
 from tmtui.model.enums import MitigationStatus, ThreatStatus
 from tmtui.model.findings import Finding, Severity
 from tmtui.model.ids import split_id
-from tmtui.model.records import RECORD_TYPE_BY_KIND, RECORD_TYPES, Mitigation, Model, Record, System, field_specs
+from tmtui.model.records import (
+    KIND_RANK,
+    RECORD_TYPE_BY_KIND,
+    RECORD_TYPES,
+    Mitigation,
+    Model,
+    Record,
+    System,
+    field_specs,
+)
 from tmtui.model.text import has_control
 
 CONTROL_MESSAGE = "holds control characters (shown as ␛ and the like), which could act on a terminal"
@@ -58,7 +67,7 @@ def revalidate(before: Model, after: Model, previous: Sequence[Finding], touched
             if isinstance(record, Mitigation):
                 ids.update(record.threats)
             if not resolves_the_same or before.id_count(record_id) != after.id_count(record_id):
-                recheck.update(_place(model, referrer) for referrer in model.referrers(record_id))
+                recheck.update((r.KIND, model.index_of(r)) for r in model.referrers(record_id))
         for named in ids:
             recheck.update((record.KIND, index) for record, index in _records_with_id(after, named))
     # a place past the end of its kind held a record that is gone: its findings go, and nothing is checked there
@@ -72,19 +81,9 @@ def revalidate(before: Model, after: Model, previous: Sequence[Finding], touched
     findings.extend(_check_system(after) if "system" in touched else [f for f in previous if f.kind == "system"])
     for kind, index in recheck:
         findings.extend(validate_record(after, after.records(kind)[index], index))
-    rank = {record_type.KIND: n for n, record_type in enumerate(RECORD_TYPES, start=1)}
     # a stable sort: each record's findings keep the order validate gives them
-    findings.sort(key=lambda f: (rank.get(f.kind or "", 0), f.index or 0))
+    findings.sort(key=lambda f: (KIND_RANK.get(f.kind or "", 0), f.index or 0))
     return findings
-
-
-def _place(model: Model, record: Record) -> tuple[str, int]:
-    """Where a record is: its kind and its index in that kind's list (a scan, for the rare id-less record)."""
-    index = model.position(record.id)
-    records = model.records(record.KIND)
-    if index is None or records[index] is not record:
-        index = next(i for i, r in enumerate(records) if r is record)
-    return record.KIND, index
 
 
 def _records_with_id(model: Model, record_id: str) -> list[tuple[Record, int]]:

@@ -108,11 +108,12 @@ class Library:
         return self._by_id.get(entry_id)
 
     def matching(self, kind: str, tags: frozenset[str], conditions: frozenset[str]) -> list[LibraryEntry]:
-        """The entries that fire on an element of this kind, tags and facts, in the library's order."""
+        """The entries that fire on an element of this kind, tags and facts, in the library's order. The index
+        narrows the entries to look at; `LibraryEntry.matches` decides."""
         indexes = set(self._untagged.get(kind, ()))
         for tag in tags:
             indexes.update(self._by_tag.get((kind, tag), ()))
-        return [self.entries[i] for i in sorted(indexes) if self.entries[i].conditions <= conditions]
+        return [self.entries[i] for i in sorted(indexes) if self.entries[i].matches(kind, tags, conditions)]
 
     @classmethod
     def from_data(cls, builtin: dict[str, Any], user: dict[str, Any] | None = None) -> Library:
