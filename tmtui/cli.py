@@ -642,7 +642,7 @@ def stats_data(model: Model) -> dict[str, object]:
             "gaps": [{"id": element, "stride": stride.value} for element, stride in coverage.gaps()],
             "elements_without_threats": coverage.elements_without_threats,
             "assets_without_threats": coverage.assets_without_threats,
-            "threats_with_grammar": coverage.threats_with_grammar,
+            "threats_with_grammar": metrics.threats_with_complete_grammar,
             "elements": [
                 {
                     "id": e.record_id,

@@ -4,6 +4,7 @@ import tomllib
 
 from tmtui.model import Stride, model_from_data
 from tmtui.model.coverage import CellState, compute_coverage
+from tmtui.model.metrics import compute_metrics
 from tmtui.model.sentence import has_complete_grammar
 
 S, T, R, I, D, E = Stride  # noqa: E741 - the letters of STRIDE
@@ -110,7 +111,6 @@ def test_a_threat_outside_the_expected_categories_shows_but_does_not_count():
 def test_the_empty_model_has_no_coverage_and_no_division_by_zero():
     coverage = compute_coverage(model_of(""))
     assert (coverage.elements, coverage.expected, coverage.percent, coverage.gaps()) == ((), 0, 0, [])
-    assert coverage.threats == coverage.threats_with_grammar == 0
 
 
 def test_a_model_that_check_flags_still_has_figures():
@@ -158,7 +158,6 @@ targets = ["F1"]
     assert all(c.state in (CellState.NOT_CONSIDERED, CellState.NOT_EXPECTED) for c in no_id.cells.values())
     assert cells(coverage, "F1") == cells(compute_coverage(model_of("[[flows]]\nid = 'F1'")), "F1")  # no category
     assert coverage.elements_without_threats == [""]  # F1 has a threat, though its stride was not an array
-    assert coverage.threats == 2
 
 
 def test_assets_no_threat_names_and_threats_with_a_complete_grammar():
@@ -192,4 +191,4 @@ impact = "   "
     coverage = compute_coverage(model)
     assert coverage.assets_without_threats == ["A2"]
     assert [has_complete_grammar(t) for t in model.threats] == [True, False]
-    assert coverage.threats_with_grammar == 1
+    assert compute_metrics(model).threats_with_complete_grammar == 1

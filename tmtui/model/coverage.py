@@ -13,7 +13,6 @@ from enum import StrEnum
 
 from tmtui.model.enums import ComponentKind, Stride, ThreatStatus
 from tmtui.model.records import Component, Flow, Model, Threat
-from tmtui.model.sentence import has_complete_grammar
 
 ALL = tuple(Stride)
 # STRIDE per element (Microsoft SDL): the categories each kind of data-flow element is exposed to.
@@ -87,8 +86,6 @@ class Coverage:
     open: int = 0  # of the expected cells
     elements_without_threats: list[str] = field(default_factory=list)
     assets_without_threats: list[str] = field(default_factory=list)
-    threats_with_grammar: int = 0
-    threats: int = 0
 
     @property
     def considered(self) -> int:
@@ -160,6 +157,4 @@ def compute_coverage(model: Model) -> Coverage:
         open=sum(1 for c in expected if c.state is CellState.OPEN),
         elements_without_threats=[r.record_id for r in rows if not (r.record_id and r.record_id in targeted)],
         assets_without_threats=[a.id for a in model.assets if a.id not in mentioned],
-        threats_with_grammar=sum(1 for t in model.threats if has_complete_grammar(t)),
-        threats=len(model.threats),
     )
