@@ -598,6 +598,16 @@ def test_the_whole_list_shows_the_most_specific_library_matches_of_an_element_an
     assert again == ["web.both", "web.e1", "web.e2"]
 
 
+def test_an_element_with_two_tags_sees_matches_of_both_the_rarer_tag_first():
+    """A dozen API entries must not keep the few LLM ones of a component tagged llm and api out of its three."""
+    entries = [entry(f"api.e{n}", title=f"API {n} on {{target}}", tags=["api"]) for n in range(6)]
+    entries += [entry(f"llm.e{n}", title=f"LLM {n} on {{target}}", tags=["llm"]) for n in range(2)]
+    library = Library.from_data({"entries": entries})
+    components = [comp("C1", "Support bot", tags=["api", "llm"])]
+    offered = [c.rule for c in suggest(build(components=components), library) if c.rank == 1]
+    assert sorted(offered) == ["api.e0", "llm.e0", "llm.e1"]
+
+
 def test_a_condition_only_entry_that_repeats_a_context_rule_is_dropped_and_a_tagged_one_is_kept():
     repeat = entry(
         "net.cleartext",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from tmtui.model import Asset, Flow
 from tmtui.rules.candidates import RANK_CONTEXT, Candidate, SuggestedMitigation, candidate_key, capitalised
-from tmtui.rules.facts import Facts, component_kind
+from tmtui.rules.facts import Facts, component_kind, encrypted
 
 _TLS = SuggestedMitigation(
     "Encrypt the flow end to end",
@@ -84,11 +84,12 @@ def _candidate(
 
 
 def unencrypted_crossing(facts: Facts) -> list[Candidate]:
-    """A flow that crosses a trust boundary without `encrypted = true` can be read or changed on the way."""
+    """A flow that crosses a trust boundary without encryption (`encrypted = true`, or a protocol that encrypts)
+    can be read or changed on the way."""
     out = []
     for flow_id, flow in facts.flows.items():
         pair = facts.crosses(flow)
-        if pair is None or flow.encrypted is True:
+        if pair is None or encrypted(flow):
             continue
         label = facts.label(flow_id)
         carried = facts.high_assets(flow_id)
@@ -194,7 +195,7 @@ def sensitive_flow(facts: Facts) -> list[Candidate]:
     out = []
     for flow_id, flow in facts.flows.items():
         assets = facts.high_assets(flow_id)
-        if not assets or flow.encrypted is True or facts.crosses(flow):
+        if not assets or encrypted(flow) or facts.crosses(flow):
             continue
         label = facts.label(flow_id)
         out.append(

@@ -13,6 +13,16 @@ from tmtui.model import Asset, Component, ComponentKind, Flow, Level, Model
 
 # A boundary whose id or name says "internet" stands for the public network (the demo's "B1 Internet").
 _INTERNET_WORDS = ("internet", "public network")
+# Protocols that encrypt by definition: a flow written `protocol = "https"` is not asked whether it is encrypted.
+_ENCRYPTED_PROTOCOLS = {"https", "tls", "mtls", "ssh", "sftp", "ftps", "wss", "grpcs", "smtps", "imaps", "ldaps"}
+
+
+def encrypted(flow: Flow) -> bool:
+    """Marked `encrypted = true`, or unmarked and over a protocol that encrypts (`encrypted = false` wins)."""
+    if flow.encrypted is not None:
+        return flow.encrypted
+    words = "".join(c if c.isalnum() else " " for c in flow.protocol.casefold()).split()
+    return any(word in _ENCRYPTED_PROTOCOLS for word in words)
 
 
 def component_kind(component: Component) -> str:
@@ -139,7 +149,7 @@ class Facts:
             source, target = self.end(flow, "from"), self.end(flow, "to")
             if self.crosses(flow):
                 facts.add("crosses_boundary")
-            if flow.encrypted is not True:
+            if not encrypted(flow):
                 facts.add("unencrypted")
             if flow.authenticated is not True:
                 facts.add("unauthenticated")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tmtui.model import Stride
 from tmtui.rules.candidates import RANK_STRIDE, Candidate, SuggestedMitigation, candidate_key, capitalised
-from tmtui.rules.facts import Facts
+from tmtui.rules.facts import Facts, encrypted
 
 CATEGORIES: dict[str, tuple[Stride, ...]] = {
     "external": (Stride.SPOOFING, Stride.REPUDIATION),
@@ -226,7 +226,7 @@ def stride_candidates(facts: Facts, element: str, skip: Set[str] = frozenset()) 
     for category in CATEGORIES[kind]:
         if category.value in skip:
             continue
-        if flow is not None and flow.encrypted is True and category in _ANSWERED_BY_ENCRYPTION:
+        if flow is not None and encrypted(flow) and category in _ANSWERED_BY_ENCRYPTION:
             continue  # the model already says how reading and changing it in transit is prevented
         template = _TEMPLATES[(kind, category)]
         rule = f"stride.{category.value}"

@@ -18,11 +18,26 @@ _CATEGORIES = tuple(category.value for category in Stride)
 
 def library_matches(facts: Facts, library: Library, element: str) -> list[LibraryEntry]:
     """The library entries that fire on one element (its kind, all their conditions, any of their tags), the most
-    specific first: more of the element's tags and conditions matched, then the library's order."""
+    specific first: more of the element's tags and conditions matched, then the library's order; and taking turns
+    between the element's tags, the one fewest entries share first, so that a component tagged `llm` and `api`
+    shows its LLM threats among the first few, not after a dozen API ones."""
     tags = facts.tags(element)
     fired = library.matching(facts.kind(element), tags, facts.conditions[element])
     fired.sort(key=lambda entry: -(len(entry.tags & tags) + len(entry.conditions)))
-    return fired
+    by_tag: dict[str, list[LibraryEntry]] = {}
+    for entry in fired:
+        by_tag.setdefault(min(entry.tags & tags, default=""), []).append(entry)
+    for entry in fired:  # an entry that matches several of the element's tags goes with the rarest of them
+        matched = entry.tags & tags
+        if len(matched) > 1:
+            rarest = min(matched, key=lambda tag: (len(by_tag.get(tag, ())), tag))
+            by_tag[min(matched)].remove(entry)
+            by_tag.setdefault(rarest, []).append(entry)
+    turns = sorted((group for group in by_tag.values() if group), key=lambda group: (len(group), fired.index(group[0])))
+    out: list[LibraryEntry] = []
+    for round_ in range(max((len(group) for group in turns), default=0)):
+        out.extend(group[round_] for group in turns if round_ < len(group))
+    return out
 
 
 def _from_entry(facts: Facts, entry: LibraryEntry, element: str) -> Candidate:
