@@ -230,6 +230,16 @@ async def test_a_title_from_the_command_line_is_not_written_until_something_is_a
     assert commented_file.read_bytes() == before
 
 
+async def test_a_title_from_the_command_line_and_then_ctrl_q_is_kept(commented_file):
+    """The person typed it, on the command line: quitting straight away keeps it as a threat."""
+    app = make_app(commented_file, capture="XZ backdoor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+    assert record(commented_file, "threats", "T4")["title"] == "XZ backdoor"
+
+
 def test_the_capture_command_opens_the_app_on_the_path_with_the_title(monkeypatch, tmp_path):
     calls: list[tuple[Path, str | None]] = []
     monkeypatch.setattr(app_module, "run_app", lambda path, capture=None: calls.append((path, capture)) or 0)

@@ -107,6 +107,7 @@ class TmtuiApp(App[int]):
         self._held_keys: collections.deque[events.Key] = collections.deque()  # a burst, applied one by one
         self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._key_pump: asyncio.Task[None] | None = None
+        self.leaving = False  # set by commit_typing: the commit is that of a quit or a hang-up
         self.hang_up_timer: threading.Timer | None = None  # ends the process if a clean exit hangs after a hang-up
         self.suggestion_library: Library | None = None  # the threat library, read on the first `s`
         # every screen that shows the model redraws from this one signal after an edit, an undo or a merge; it
@@ -383,11 +384,14 @@ class TmtuiApp(App[int]):
         read_only = " (read-only: ctrl+s saves elsewhere)" if self.session.read_only else ""
         self.sub_title = visible(f"{self.model_path}{read_only}{' ●' if pending else ''}")
 
-    def commit_typing(self) -> bool:
+    def commit_typing(self, leaving: bool = False) -> bool:
         """Commit what is typed in any form, before whatever was asked: a save, a quit, a pane, a hang-up.
 
-        False when typing met a change made elsewhere: the person is being asked, so a quit must wait.
+        False when typing met a change made elsewhere: the person is being asked, so a quit must wait. `leaving`:
+        the app is about to end (a quit, a hang-up), read by a screen that holds back text nobody has worked on
+        yet while the app goes on (the title `tmtui capture` was given).
         """
+        self.leaving = leaving
         committed = True
         for screen in self.screen_stack:
             for form in screen.query(RecordForm):
@@ -724,7 +728,7 @@ class TmtuiApp(App[int]):
     def leave(self, leaving: str, then: Callable[[], None]) -> None:
         """Commit the field being typed, write every edit, then `then`. When the file cannot be written, offer to
         save elsewhere, to drop the edits, or to stay: never a dead end."""
-        if not self.commit_typing():
+        if not self.commit_typing(leaving=True):
             self.notify(f"Not {leaving} yet: answer the question about your typing, then {leaving} again.")
             return
         session = self.session
@@ -788,7 +792,7 @@ class TmtuiApp(App[int]):
         try:
             forms = [form for screen in self.screen_stack for form in screen.query(RecordForm)]
             raised_before = {id(form): len(form.conflicts_raised) for form in forms}
-            self.commit_typing()
+            self.commit_typing(leaving=True)
             unanswered = [*self._unanswered.values()]
             unanswered += [(f.kind, c) for f in forms for c in f.conflicts_raised[raised_before[id(f)] :]]
             session = self.session

@@ -343,10 +343,11 @@ class CaptureScreen(Screen):
     def flush_typing(self) -> bool:
         """The app saves, quits or hangs up mid-flow: what is typed goes into the file as a threat.
 
-        A title given on the command line and not yet touched is not written: the app also commits typing on every
-        resize, the first one as it starts, and a threat must not land in the file before anyone answered a thing.
+        A title given on the command line and not yet touched is written only when the app ends: the app also
+        commits typing on every resize, the first one as it starts, and a threat must not land in the file before
+        anyone answered a thing while the flow goes on.
         """
-        if self.is_mounted and self.text("#title") and self.touched():
+        if self.is_mounted and self.text("#title") and (self.touched() or self.tmtui.leaving):
             self.write()
         return True
 
