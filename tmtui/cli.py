@@ -724,16 +724,18 @@ def _print_stats(model: Model) -> None:
 
 def cmd_suggest(path: Path, target: str | None, fmt: str) -> int:
     """Print the model's unanswered candidate threats; the file is only read."""
-    from tmtui.document.library import load_library
+    from tmtui.document.library import load_library_or_builtin
     from tmtui.rules import suggest
 
     loaded, model = _parsed(path)
     if target is not None and model.kind_named(target) not in ("components", "flows"):
         raise CommandError(f"{path}: --target {target!r} is not the id of a component or flow in the model")
     try:
-        library = load_library()
+        library, warning = load_library_or_builtin()
     except UnreadableError as error:
         raise CommandError(str(error)) from None
+    if warning is not None:
+        _error(f"tmtui: warning: {_short(warning, MESSAGE_SHOWN)}")
     candidates = suggest(model, library, target)
     if fmt == "json":
         from tmtui.exchange.escape import json_safe

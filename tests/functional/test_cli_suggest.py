@@ -141,7 +141,7 @@ def test_a_syntax_error_or_a_missing_file_is_exit_2_with_one_line(tmp_path, caps
     assert code == 2 and "no such file" in err
 
 
-def test_the_users_library_adds_entries_and_a_broken_one_is_exit_2_naming_the_file_and_line(model, capsys):
+def test_the_users_library_adds_entries_and_a_broken_one_is_named_and_left_out(model, capsys):
     user = paths.config_dir() / "library.toml"
     user.parent.mkdir(parents=True, exist_ok=True)
     user.write_text(
@@ -168,14 +168,15 @@ description = "Compare our ledger with the bank statement every day."
     code, out, _ = run(capsys, "suggest", str(model), "--format", "json")
     keys = {item["key"] for item in json.loads(out)}
     assert code == 0 and "ours.ledger-drift:C2" in keys and "web.sql-injection:C2" not in keys
+    # A broken user library is named with its line, and the built-in library still suggests.
     user.write_text(user.read_text().replace('stride = ["tampering"]', 'stride = ["tamper"]'))
     code, out, err = run(capsys, "suggest", str(model))
-    assert code == 2 and out == ""
-    assert err.startswith(f"tmtui: {user}: line 4: entry 1 (ours.ledger-drift): stride has 'tamper'")
+    assert code == 0 and "web.sql-injection" in out and "ours.ledger-drift" not in out
+    assert err.startswith(f"tmtui: warning: {user}: line 4: entry 1 (ours.ledger-drift): stride has 'tamper'")
     assert err.count("\n") == 1
     user.write_text("schema = 1\n[[entries]\n")
-    code, _, err = run(capsys, "suggest", str(model))
-    assert code == 2 and err.startswith(f"tmtui: {user}: line 2:") and err.count("\n") == 1
+    code, out, err = run(capsys, "suggest", str(model))
+    assert code == 0 and out and err.startswith(f"tmtui: warning: {user}: line 2:") and err.count("\n") == 1
 
 
 def test_the_report_lists_threats_ruled_out_with_their_reason_escaped(tmp_path, capsys):

@@ -233,3 +233,14 @@ def test_a_users_library_that_cannot_be_reached_is_named_not_skipped_or_a_crash(
     with pytest.raises(UnreadableError) as error:
         load_library()
     assert error.value.path == default
+
+
+def test_an_entry_with_a_control_character_in_its_text_is_refused():
+    """Library text becomes threat text in the model: an escape is refused, not carried into every file."""
+    hostile = USER_ENTRY.replace("change balances", "change balances\\u001b]52;c;aGk=\\u0007")
+    write_user("schema = 1\n" + hostile)
+    with pytest.raises(UnreadableError, match="control character"):
+        load_library()
+    write_user("schema = 1\n" + USER_ENTRY.replace("Reconcile daily", "Reconcile\\u009b daily"))
+    with pytest.raises(UnreadableError, match="mitigation 1 title holds a control character"):
+        load_library()

@@ -50,8 +50,20 @@ def _line_of(text: str, error: LibraryError) -> int | None:
     return None
 
 
-def load_library(user_path: Path | None = None) -> Library:
-    """The packaged library plus the user's (`user_path`, or `library.toml` in the config folder when it exists).
+def load_library_or_builtin() -> tuple[Library, str | None]:
+    """The library to suggest from, and what is wrong with the user's, if anything: a mistake in the user's file
+    costs its own entries and a warning, not every suggestion."""
+    try:
+        return load_library(), None
+    except UnreadableError as error:
+        if error.path == packaged_library_path():
+            raise
+        return load_library(include_user=False), f"{error}; suggesting from the built-in library without it"
+
+
+def load_library(user_path: Path | None = None, include_user: bool = True) -> Library:
+    """The packaged library plus the user's (`user_path`, or `library.toml` in the config folder when it exists),
+    unless `include_user` is False.
 
     UnreadableError names the file, the line of the wrong entry, and what was expected.
     """
@@ -65,7 +77,7 @@ def load_library(user_path: Path | None = None) -> Library:
     builtin = tomllib.loads(builtin_text)
     user: dict[str, Any] | None = None
     user_text = ""
-    if user_path is None:
+    if user_path is None and include_user:
         default = paths.config_dir() / USER_LIBRARY
         try:  # a link to nothing is a library that cannot be read, and says so, not one that is not there
             user_path = default if default.exists() or default.is_symlink() else None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tmtui.model import Stride
+from tmtui.model.text import has_control
 from tmtui.rules.candidates import SuggestedMitigation
 from tmtui.rules.vocabulary import CONDITIONS, ELEMENT_KINDS, TAGS
 
@@ -38,6 +39,11 @@ CONDITION_KINDS: dict[str, frozenset[str]] = {
     "to_store": frozenset({"flow"}),
     "from_store": frozenset({"flow"}),
 }
+
+
+# Library text becomes the text of threats in a model: a control character (a terminal escape) is refused at the
+# door rather than carried into every file that takes a suggestion.
+CONTROL_REFUSED = "holds a control character (a terminal escape, say), which a threat must not carry"
 
 
 class LibraryError(ValueError):
@@ -184,6 +190,8 @@ def _entry(item: Any, index: int, user: bool) -> LibraryEntry:
         value = item.get(key)
         if not isinstance(value, str) or not value.strip():
             raise fail(f"{key} should be a non-empty string")
+        if has_control(value):
+            raise fail(f"{key} {CONTROL_REFUSED}")
         rest = value.replace(PLACEHOLDER, "") if placeholder else value
         if "{" in rest or "}" in rest:
             allowed = f"only {PLACEHOLDER} may appear in braces" if placeholder else "no braces are allowed here"
@@ -240,6 +248,8 @@ def _entry(item: Any, index: int, user: bool) -> LibraryEntry:
             value = mitigation.get(key)
             if not isinstance(value, str) or not value.strip():
                 raise fail(f"mitigation {number} should have a non-empty {key}")
+            if has_control(value):
+                raise fail(f"mitigation {number} {key} {CONTROL_REFUSED}")
             if "{" in value or "}" in value:
                 raise fail(f"mitigation {number} {key} has a brace: placeholders are not filled in mitigations")
             parts.append(value.strip())

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tmtui.document.library import load_library
+from tmtui.document.library import load_library_or_builtin
 from tmtui.document.source import UnreadableError
 from tmtui.model import Model, Stride, Threat
 from tmtui.model.sentence import threat_sentence
@@ -127,10 +127,12 @@ class SuggestionsScreen(Screen[None]):
         library = self.library
         if library is None:
             try:
-                library = load_library()
+                library, warning = load_library_or_builtin()
             except (UnreadableError, LibraryError) as error:
                 self.app.call_from_thread(self._unreadable, str(error))
                 return
+            if warning is not None:  # the user's library is wrong: the built-in one still suggests
+                self.app.call_from_thread(self.app.notify, warning, title="Your threat library", severity="warning")
         candidates = suggest(model, library, target)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._worked_out, library, model, candidates)
