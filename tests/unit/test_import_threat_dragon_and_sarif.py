@@ -95,6 +95,8 @@ def test_threat_dragon_v1_layout():
     assert [c["name"] for c in data["components"]] == ["Browser", "Web Application", "Logs"]
     assert [c["kind"] for c in data["components"]] == ["external", "process", "store"]
     assert data["components"][2]["is_a_log"] is True
+    assert data["components"][2]["tags"] == ["logging"]  # what the element is, as the threat library reads it
+    assert "tags" not in data["components"][0]
     requests, second = data["flows"]
     assert (requests["label"], requests["protocol"], requests["encrypted"]) == ("requests", "HTTP/S", True)
     assert second["label"] == "Web Application to Logs"

@@ -52,6 +52,15 @@ FLAGS = {
     "outOfScope": "out_of_scope",
 }
 
+# Flags that say what an element is, as the tags the threat library reads, so an imported diagram gets
+# suggestions about credentials, logs, web applications and payments rather than STRIDE per element alone.
+TAG_OF_FLAG = {
+    "storesCredentials": "secrets",
+    "isALog": "logging",
+    "isWebApplication": "web",
+    "handlesCardPayment": "payments",
+}
+
 
 @dataclass
 class Cell:
@@ -129,6 +138,9 @@ def _flags(cell: Cell) -> dict[str, Any]:
         out["privilege_level"] = text(cell.data.get("privilegeLevel"))
     if text(cell.data.get("reasonOutOfScope")):
         out["reason_out_of_scope"] = text(cell.data.get("reasonOutOfScope"))
+    tags = [tag for flag, tag in TAG_OF_FLAG.items() if cell.data.get(flag) is True]
+    if tags:
+        out["tags"] = tags
     return out
 
 
