@@ -308,3 +308,11 @@ async def test_links_and_a_mitigation_written_early_follow_the_answers_as_they_c
     data = read(commented_file)
     assert not any("T4" in m.get("threats", []) for m in data["mitigations"])
     assert [m["title"] for m in data["mitigations"] if m["title"] == "Patch"] == []
+
+
+async def test_down_from_the_filter_goes_to_the_narrowed_list_and_space_ticks(commented_file):
+    app = make_app(commented_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t", *"Leak", "enter", "slash", *"c2", "down", "space", "enter", "n", *"No", "enter")
+        await settle(app, pilot)
+    assert record(commented_file, "threats", "T4")["targets"] == ["C2"]

@@ -31,6 +31,7 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("delete", "delete,backspace", "delete_record", "Delete", "Records", scope="list"),
     KeyAction("filter", "slash", "filter", "Filter", "Records", scope="list"),
     KeyAction("filter-pick", "slash", "filter", "Filter", "Editing", scope="pick-list"),
+    KeyAction("pick-from-filter", "down", "to_list", "To the list", "Editing", scope="pick-list", show=False),
     KeyAction("filter-end", "escape", "end_filter", "End filter", "Records", scope="filter"),
     KeyAction("mitigate", "m", "mitigate", "Mitigate", "Records", scope="unmitigated"),
     KeyAction("record-review", "r", "record_review", "Review", "Records", scope="review-pane"),

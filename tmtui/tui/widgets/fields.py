@@ -217,6 +217,10 @@ class PickFilter(FieldEditor):
         self.add_class("filtering")
         self.query_one(FilterInput).focus()
 
+    def action_to_list(self) -> None:
+        """Down in the filter goes to the narrowed choices (the choices take their own down keys)."""
+        self.input.focus()
+
     def passes(self, label: Text, value: str) -> bool:
         return matches(f"{label.plain}\n{value}".lower(), self.filter_text)
 

@@ -79,6 +79,10 @@ class PickList(Vertical):
         self.chosen = [v for v in self.chosen if v in ticked or v not in shown]
         self.chosen += [v for _, v in self.choices if v in ticked and v not in self.chosen]
 
+    def action_to_list(self) -> None:
+        """Down in the filter goes to the narrowed list, ready for space (the list takes its own down keys)."""
+        self.focus_list()
+
     def action_filter(self) -> None:
         self.add_class("filtering")
         self.query_one(FilterInput).focus()
