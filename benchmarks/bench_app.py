@@ -29,13 +29,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench import generate, row, verdict  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import DataTable  # noqa: E402
+from textual.widgets import DataTable, TabbedContent  # noqa: E402
 
 from tmtui.document.settings import Settings  # noqa: E402
 from tmtui.model.validation import revalidate, validate  # noqa: E402
 from tmtui.session import Session  # noqa: E402
 from tmtui.tui.app import TmtuiApp  # noqa: E402
-from tmtui.tui.screens.main_screen import MainScreen  # noqa: E402
+from tmtui.tui.screens.main_screen import PANES, MainScreen  # noqa: E402
+from tmtui.tui.widgets.pane import Pane  # noqa: E402
 from tmtui.tui.widgets.record_list import RecordList  # noqa: E402
 
 SIZE = (120, 40)
@@ -59,9 +60,17 @@ def threats_table(app: TmtuiApp) -> DataTable | None:
 
 
 async def show_every_threat(app: TmtuiApp, pilot: Pilot[int], threats: int) -> None:
-    """Once the model is open, pane 2 asked for, and wait until its table holds every threat."""
+    """Once the model is open, pane 2 asked for, and wait until it is the pane in view and its table holds every
+    threat (a key pressed while the first screen is still being set up can be lost: ask again)."""
     await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
-    await pilot.press("2")
+
+    def in_view() -> bool:
+        tabs = app.screen.query(TabbedContent)
+        return bool(tabs) and tabs.first().active == "tab-2" and len(app.screen.query(Pane)) == len(PANES)
+
+    while not in_view():
+        await pilot.press("2")
+        await pilot.pause()
     await until(lambda: (t := threats_table(app)) is not None and t.row_count == threats, pilot.pause)
 
 

@@ -68,7 +68,9 @@ class MainScreen(Screen):
 
     @property
     def panes(self) -> list[Pane]:
-        if not self._panes:
+        """The four panes, in order; found once they are all mounted (a query while the screen is still being put
+        together finds only some)."""
+        if len(self._panes) != len(PANES):
             self._panes = list(self.query(Pane))
         return self._panes
 
