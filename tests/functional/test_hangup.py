@@ -109,6 +109,10 @@ def test_escape_and_a_key_read_together_are_two_keys_in_a_real_terminal(commente
         terminal.wait_for(b"Password dump")
         terminal.type(b"\r")
         terminal.wait_for(b"Threat T1")
+        # What is under test is the last write's escape and key read together. The form must have taken focus first:
+        # keys typed in the same instant a form opens can still arrive out of order on a loaded machine (a known
+        # issue of the key-burst wait, not of escape pairing), so the title is cleared and typed after a moment.
+        time.sleep(0.5)
         terminal.type(b"\x15Fast\x1b3")  # ctrl+u, a title, then escape and pane 3 in one write
         terminal.wait_for(b"What are we going to do about it?")  # escape left the form, 3 chose the pane
         terminal.type(b"\x11")  # ctrl+q
