@@ -223,6 +223,20 @@ class Session:
     def one_step(self, description: str) -> Iterator[None]:
         """The edits made inside are one undo step (a merge of two threats), and are rolled back whole when one of
         them is refused."""
+        with self._recorded(lambda: description):
+            yield
+
+    def _edit(self, edit: Callable[[], T], describe: Callable[[T], str]) -> T:
+        """Run one edit as one undo step; an edit refused half-way is rolled back whole."""
+        result: list[T] = []
+        with self._recorded(lambda: describe(result[0])):
+            result.append(edit())
+        return result[0]
+
+    @contextmanager
+    def _recorded(self, describe: Callable[[], str]) -> Iterator[None]:
+        """Record the edits made inside as one undo step named by `describe()`, rolled back whole when one is
+        refused. Inside another such step they join it."""
         if self._one_step:
             yield
             return
@@ -241,26 +255,7 @@ class Session:
             self._one_step = False
         change = self.document.end_change()
         if change:
-            self._record(description, change)
-
-    def _edit(self, edit: Callable[[], T], describe: Callable[[T], str]) -> T:
-        """Run one edit as one undo step; an edit refused half-way is rolled back whole."""
-        if self._one_step:
-            return edit()
-        revision = self.document.revision
-        self.document.begin_change()
-        try:
-            result = edit()
-        except DocumentError:
-            self.document.revert(self.document.end_change(), revision)
-            raise
-        except BaseException:
-            self.document.end_change()
-            raise
-        change = self.document.end_change()
-        if change:
-            self._record(describe(result), change)
-        return result
+            self._record(describe(), change)
 
     def _record(self, description: str, change: Change) -> None:
         self._undo.append(_Step(description, change))
