@@ -320,15 +320,16 @@ class CaptureScreen(Screen):
         app = self.tmtui
         affects, plan = self.answers.get("affects"), self.answers.get("plan")
         title = self.text("#mitigation") if affects == "yes" and plan == "new" else ""
-        ours = self.mitigation_id is not None and self.session.model.find(self.mitigation_id) is not None
-        if title and not ours:
-            self.mitigation_id = app.create_record("mitigations", {"title": title, "threats": [threat_id]})
-        elif title and self.mitigation_id is not None and self.session.value_of(self.mitigation_id, "title") != title:
-            app.edit_field(self.mitigation_id, "title", title)
-        elif not title and ours and self.mitigation_id is not None:
-            self.session.delete_record(self.mitigation_id)
-            app.after_edit(frozenset({self.mitigation_id}))
+        ours = self.mitigation_id if self.mitigation_id and self.session.model.find(self.mitigation_id) else None
+        if ours is None:
+            if title:
+                self.mitigation_id = app.create_record("mitigations", {"title": title, "threats": [threat_id]})
+        elif not title:
+            self.session.delete_record(ours)
+            app.after_edit(frozenset({ours}))
             self.mitigation_id = None
+        elif self.session.value_of(ours, "title") != title:
+            app.edit_field(ours, "title", title)
         chosen = self.query_one("#mitigations", PickList).chosen if affects == "yes" and plan == "link" else []
         for mitigation_id in dict.fromkeys([*self.linked, *chosen]):
             mitigation = self.session.model.find(mitigation_id)
