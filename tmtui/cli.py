@@ -126,9 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
     stats = commands.add_parser("stats", help="the figures of pane 4: risk, progress, coverage, last review")
-    stats.add_argument(
-        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
-    )
+    _model_path_argument(stats)
     stats.add_argument("--format", choices=("text", "json"), default="text", help="json keys: see the README")
 
     suggest = commands.add_parser(
@@ -144,9 +142,7 @@ def _parser() -> argparse.ArgumentParser:
             "description)."
         ),
     )
-    suggest.add_argument(
-        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
-    )
+    _model_path_argument(suggest)
     suggest.add_argument("--target", metavar="ID", help="only the candidates that name this component or flow")
     suggest.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -172,14 +168,19 @@ def _parser() -> argparse.ArgumentParser:
             "and what we would do. The threat is saved when the flow ends."
         ),
     )
-    capture.add_argument(
-        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
-    )
+    _model_path_argument(capture)
     capture.add_argument("title", metavar="TITLE", help="the threat, as the news put it")
 
     demo = commands.add_parser("demo", help="open the bundled example model (a copy in your data folder)")
     demo.add_argument("--reset", action="store_true", help="replace your copy of the demo with a fresh one")
     return parser
+
+
+def _model_path_argument(command: argparse.ArgumentParser) -> None:
+    """PATH, optional: the model in this folder by default, as `tmtui` with no path opens."""
+    command.add_argument(
+        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
+    )
 
 
 def _open_parser() -> argparse.ArgumentParser:
