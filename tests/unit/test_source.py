@@ -17,6 +17,7 @@ from tmtui.document.source import (
     MAX_NESTING,
     TooDeepError,
     UnreadableError,
+    check_depth,
     check_nesting,
     decode,
     may_hold_control,
@@ -79,6 +80,74 @@ def test_nesting_beyond_the_limit_is_found(text):
 )
 def test_brackets_and_dots_that_are_not_nesting_are_not_counted(text):
     check_nesting(text)
+
+
+def _nested(construct: str, depth: int) -> str:
+    """A small TOML text nesting `depth` levels deep by one construct, counted as check_nesting counts."""
+    keys = lambda count: ".".join(["k"] * count)  # noqa: E731
+    return {
+        "arrays": "a = " + "[" * depth + "]" * depth,
+        "inline tables": "a = " + "{b = " * depth + "1" + "}" * depth,
+        "a dotted key": keys(depth + 1) + " = 1",
+        "a table header": f"[{keys(depth)}]\nx = 1",
+        "an array of tables": f"[[{keys(depth - 1)}]]\nx = 1",
+        "an array in a record": "[[threats]]\na = " + "[" * (depth - 2) + "]" * (depth - 2),
+        "arrays of inline tables": "a = "
+        + "[{b = " * (depth // 2)
+        + "[]" * (depth % 2)
+        + "1" * (1 - depth % 2)
+        + "}]" * (depth // 2),
+        "keys under a deep table": f"[{keys(depth - 2)}]\na.b.c = 1",
+    }[construct]
+
+
+@pytest.mark.parametrize(
+    "construct",
+    [
+        "arrays",
+        "inline tables",
+        "a dotted key",
+        "a table header",
+        "an array of tables",
+        "an array in a record",
+        "arrays of inline tables",
+        "keys under a deep table",
+    ],
+)
+@pytest.mark.parametrize("depth", [MAX_NESTING - 1, MAX_NESTING, MAX_NESTING + 1, MAX_NESTING + 2])
+def test_the_text_scan_and_the_check_of_parsed_data_draw_the_limit_at_the_same_level(construct, depth):
+    """Most files are checked on their parsed data (cheap); the exact scan of the text runs before parsing only
+    when a key could have many dotted parts. Both must refuse exactly the same files."""
+    text = _nested(construct, depth)
+    too_deep = depth > MAX_NESTING
+    scanned = parsed = False
+    try:
+        check_nesting(text)
+    except TooDeepError:
+        scanned = True
+    try:
+        check_depth(tomllib.loads(text))
+    except TooDeepError:
+        parsed = True
+    assert (scanned, parsed) == (too_deep, too_deep)
+    if too_deep:
+        with pytest.raises(UnreadableError, match="too deeply nested"):
+            load_text(decode(text.encode()), "deep.toml")
+    else:
+        load_text(decode(text.encode()), "deep.toml")
+
+
+def test_a_key_of_many_dotted_parts_is_refused_before_any_parser_reads_it(monkeypatch):
+    """tomllib reads such a key in quadratic time, so the screen must stop it before parsing."""
+    monkeypatch.setattr("tomllib.loads", lambda *_: pytest.fail("the parser saw the text"))
+    with pytest.raises(UnreadableError, match="too deeply nested"):
+        decode((".".join(["k"] * 20_000) + " = 1\n").encode())
+
+
+def test_dots_that_make_no_key_deep_do_not_refuse_a_file():
+    """Many dots in values, comments and strings, even on one line, are not nesting."""
+    for text in ('a = "' + "." * 200 + '"\n', "# " + "a." * 200 + "\n", "v = [" + ", ".join(["1.5"] * 200) + "]\n"):
+        load_text(decode(text.encode()))
 
 
 def test_the_scan_reads_a_large_model_quickly_enough_to_be_linear():

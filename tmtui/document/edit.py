@@ -164,7 +164,7 @@ class Document:
     `move_record`; `save` writes only when something changed."""
 
     def __init__(self, source: Source, path: Path | None = None, disk_hash: str | None = None) -> None:
-        data, syntax_error = parse_data(source)
+        data, syntax_error = parse_data(source, path)
         if data is None:
             assert syntax_error is not None
             raise ModelSyntaxError(path, syntax_error)

@@ -25,7 +25,7 @@ def packaged_library_path() -> str:
 
 def _read(data: bytes, where: Path | str) -> tuple[dict[str, Any], str]:
     source = decode(data, where)
-    parsed, finding = parse_data(source)
+    parsed, finding = parse_data(source, where)
     if parsed is None:
         line = f"line {finding.line}: " if finding and finding.line else ""
         raise UnreadableError(where, f"{line}{finding.message if finding else 'not TOML'}")

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from tmtui.document.locate import place_findings
-from tmtui.document.source import Source, TooDeepError, UnreadableError, decode, may_hold_control, read_source
+from tmtui.document.source import (
+    Source,
+    TooDeepError,
+    UnreadableError,
+    check_depth,
+    decode,
+    may_hold_control,
+    read_regular,
+)
 from tmtui.model import (
     Finding,
     Model,
@@ -54,22 +62,28 @@ def syntax_finding(error: tomllib.TOMLDecodeError, text: str) -> Finding:
     return Finding(Severity.ERROR, f"TOML syntax: {message}", line=line, column=column)
 
 
-def parse_data(source: Source) -> tuple[dict[str, Any] | None, Finding | None]:
-    """The file's data, or the finding that says why it does not parse."""
+def parse_data(source: Source, path: Path | str | None = None) -> tuple[dict[str, Any] | None, Finding | None]:
+    """The file's data, or the finding that says why it does not parse. Raises UnreadableError for data nested
+    deeper than tmtui reads (`source.MAX_NESTING`)."""
     try:
-        return tomllib.loads(source.text), None
+        data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
         return None, syntax_finding(error, source.text)
-    except RecursionError:  # a backstop: `decode` refuses deep nesting before a parser sees it
-        return None, Finding(Severity.ERROR, f"TOML syntax: {TooDeepError()}", line=1, column=1)
+    except RecursionError:  # far beyond the limit: the parser gave up first
+        raise UnreadableError(path, str(TooDeepError())) from None
     except ValueError as error:  # an integer of more digits than Python converts
         message = str(error).split(";")[0]
         return None, Finding(Severity.ERROR, f"TOML syntax: a number too long to read ({message})", line=1, column=1)
+    try:
+        check_depth(data)
+    except TooDeepError as error:
+        raise UnreadableError(path, str(error)) from None
+    return data, None
 
 
 def load_text(source: Source, path: Path | str | None = None) -> Loaded:
     """Parse, build records and validate. Raises UnreadableError for a schema newer than this app."""
-    data, syntax_error = parse_data(source)
+    data, syntax_error = parse_data(source, path)
     if data is None:
         return Loaded(model=None, findings=[syntax_error] if syntax_error else [])
     try:
@@ -77,14 +91,13 @@ def load_text(source: Source, path: Path | str | None = None) -> Loaded:
     except SchemaTooNewError as error:
         raise UnreadableError(path, str(error)) from None
     findings += validate(model, control_possible=may_hold_control(source.text))
-    findings = place_findings(findings, source.text)
+    findings = place_findings(findings, source.text, data)
     return Loaded(model=model, findings=findings, data=data)
 
 
 def read_model(path: Path) -> Loaded:
     """Read a model file for display or checking. Raises UnreadableError when it is not a text file."""
-    source, _ = read_source(path)
-    return load_text(source, path)
+    return load_text(decode(read_regular(path), path), path)
 
 
 def read_model_bytes(data: bytes, path: Path | str | None = None) -> Loaded:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BOM = b"\xef\xbb\xbf"
 # The most a model (or an imported file) may hold. Real models are kilobytes; this keeps `/dev/zero`-like
 # inputs and mistakes (a database dump named .toml) from filling memory. Checked while reading, not after.
 MAX_MODEL_BYTES = 50 * 1024 * 1024
-# Arrays, inline tables and dotted keys deeper than this are refused before a parser sees them: tomllib and
-# tomlkit recurse per level (a RecursionError at about 1,000) and slow down quadratically on long dotted keys.
+# Arrays, tables and dotted keys deeper than this are refused: tomllib and tomlkit recurse per level (a
+# RecursionError at about 1,000) and read a key of many dotted parts in quadratic time, so such a key is refused
+# before a parser sees it, and any other deep nesting once tomllib has read the file (`check_depth`).
 MAX_NESTING = 64
 _READ_CHUNK = 1024 * 1024
 # Strings and comments are skipped whole so that brackets and dots inside them are not counted; an unterminated
@@ -66,25 +67,60 @@ class TooDeepError(ValueError):
         super().__init__(f"too deeply nested (more than {MAX_NESTING} levels of arrays, tables or dotted keys)")
 
 
+# A key of MAX_NESTING dotted parts needs a line of that many dots; this pattern finds one in C, at a cost of at
+# most MAX_NESTING steps per dot of the text. Past _SCREENED_DOTS dots the exact scan is cheaper in the worst case.
+_MANY_DOTS = re.compile(rf"\.(?:[^.\n]*+\.){{{MAX_NESTING - 1}}}")
+_SCREENED_DOTS = 100_000
+
+
+def screen_nesting(text: str) -> None:
+    """Raise TooDeepError, before any parser sees the text, for what would make a parser slow or recurse
+    without bound: a key of more than MAX_NESTING dotted parts. Text without a line that holds that many dots
+    (nearly every file) is let through at once; any other deep nesting is found by `check_depth` after parsing.
+    """
+    dots = text.count(".")
+    if dots >= MAX_NESTING and (dots > _SCREENED_DOTS or _MANY_DOTS.search(text)):
+        check_nesting(text)
+
+
+def check_depth(data: dict[str, Any]) -> None:
+    """Raise TooDeepError when the parsed data nests arrays and tables deeper than MAX_NESTING: the same count
+    as `check_nesting` on the text (a `[[kind]]` record is two levels, its array and its table)."""
+    level: list[Any] = [data]
+    for _ in range(MAX_NESTING + 1):
+        below = []
+        for container in level:
+            for value in container.values() if container.__class__ is dict else container:
+                if value.__class__ is dict or value.__class__ is list:
+                    below.append(value)
+        if not below:
+            return
+        level = below
+    raise TooDeepError
+
+
 def check_nesting(text: str) -> None:
     """Raise TooDeepError when brackets, braces and dotted keys outside strings nest deeper than MAX_NESTING.
 
     One linear pass: the depth of a point is its open `[`/`{` plus the dots of the key being read there (a table
-    header's dots count for the keys under it).
+    header's dots count for the keys under it, and a `[[...]]` header one more, for its array).
     """
     stack: list[tuple[str, int]] = []  # open brackets, each with the key depth where it opened
     in_header, expect_key = False, True
-    key_dots = table_dots = 0
+    key_dots = table_dots = header_array = 0
     for match in _TOML_TOKEN.finditer(text):
         token = match.group()
         if in_header:
             if token == ".":
                 key_dots += 1
+            elif token == "[":
+                header_array = 1
             elif token in "]\n":
                 in_header, expect_key = False, token == "\n"
-                table_dots = key_dots = key_dots + 1  # the table itself is a level below its parent
+                # the table itself is a level below its parent, and an array of tables another
+                table_dots = key_dots = key_dots + 1 + header_array
         elif token == "[" and not stack and expect_key:
-            in_header, key_dots = True, 0
+            in_header, key_dots, header_array = True, 0, 0
         elif token in "[{":
             stack.append((token, key_dots))
             expect_key = token == "{"
@@ -120,7 +156,7 @@ def decode(data: bytes, path: Path | str | None = None) -> Source:
     if crlf:
         text = text.replace("\r\n", "\n")
     try:
-        check_nesting(text)
+        screen_nesting(text)
     except TooDeepError as error:
         raise UnreadableError(path, str(error)) from None
     return Source(text=text, bom=bom, crlf=crlf)
@@ -185,4 +221,6 @@ def read_source(path: Path) -> tuple[Source, str]:
 
 
 def content_hash(data: bytes) -> str:
+    import hashlib  # only where a file is saved or compared: commands that only read do not pay for it
+
     return hashlib.sha256(data).hexdigest()
