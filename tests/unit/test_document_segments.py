@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tmtui.document.edit import Document, DocumentError
-from tmtui.document.locate import place_findings
+from tmtui.document.locate import _plain_headers, index_lines, place_findings
 from tmtui.document.merge import merge_with_disk
 from tmtui.document.read import load_text
 from tmtui.document.segments import split
@@ -127,6 +127,40 @@ def _header_kinds(text: str) -> list[str]:
             order.append(line.path[0])
     assert {k: order.count(k) for k in KINDS if k in data} == {k: len(data[k]) for k in KINDS if k in data}
     return order
+
+
+def _header_lines(index: Any) -> dict[Any, int]:
+    return {where: index.line_at(start) for where, start in index.headers.items()}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model_text())
+def test_the_quick_header_index_agrees_with_the_scan_whenever_it_answers(text):
+    """The quick index (a search in C, checked against the parsed data) either declines or finds exactly the
+    headers the line-by-line scan finds, whatever header-like lines the strings and arrays hold."""
+    quick = _plain_headers(text, tomllib.loads(text))
+    if quick is not None:
+        exact = _header_lines(index_lines(text))
+        assert _header_lines(quick) == {
+            where: line for where, line in exact.items() if where[0] is None or "." not in where[0]
+        }
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ('schema = 1\n[system]\nname = "x"\n\n# one\n[[threats]]\nid = "T1"\n[[reviews]]\n[reviews.metrics]\n', True),
+        ('[[threats]]\nid = "T1"\nnotes = """\n[[threats]]\n"""\n', False),  # a header's text inside a string
+        ("[[threats]]\nid = \"T1\"\nnotes = '''\n  [system]  # not one\n'''\n[system]\n", False),
+        ('[[threats]]\nid = "T1"\ntags = [\n[[0]],\n]\n', False),  # an array's line
+        # the counts agree, but the only `[[threats]]` line is text: the records are an inline array
+        ('threats = [{id = "T1"}]\n[other]\nnotes = """\n[[threats]]\n"""\n', False),
+        ('system.name = "x"\n[other]\nnotes = """\n  [system]\n"""\n', False),
+        ('[[ "threats" ]]\nid = "T1"\n', False),  # written unlike tmtui writes it: the scan reads it
+    ],
+)
+def test_the_quick_header_index_declines_every_file_where_a_line_could_fool_it(text, answers):
+    assert (_plain_headers(text, tomllib.loads(text)) is not None) == answers
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

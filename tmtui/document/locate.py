@@ -1,14 +1,22 @@
-"""Line numbers for records and keys, found by scanning the text, so fast-path findings can name a line."""
+"""Line numbers for records and keys, found in the text, so fast-path findings can name a line.
+
+Most files are indexed with a few searches in C, checked against what tomllib read (`_plain_headers`); any other
+file with the same scan that cuts a file into segments, which reads it line by line.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tmtui.document.segments import header_path, statements
 from tmtui.model.findings import Finding
 
 _KEY = re.compile(r"""[ \t]*("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[=.]""")
+# Where a record stands: (kind, index) for `[[kind]]`, (name, None) for `[name]`, (None, None) for the top.
+Where = tuple[str | None, int | None]
 
 
 def _unquote(name: str) -> str:
@@ -16,61 +24,170 @@ def _unquote(name: str) -> str:
 
 
 @dataclass
-class _Block:
-    """A header's table up to the next top-level header: its line and where it stands in the text."""
-
-    line: int
-    start: int
-    end: int
-    keys: dict[str, int] | None = None  # its keys' lines, found the first time a finding asks
-
-
-@dataclass
 class LineIndex:
-    """Where each record's header stands (1-based lines); a record's keys are found when a finding names one."""
+    """Where each top-level table's header stands (its block runs to the next one). Lines (1-based) are counted
+    when a finding asks for one, and a record's keys are found when a finding names one."""
 
     text: str
-    headers: dict[tuple[str | None, int | None], _Block] = field(default_factory=dict)
+    headers: dict[Where, int] = field(default_factory=dict)  # the number of each place's block
+    # what tomllib read from the text, when the headers were checked against it: lets a key be found by a search
+    data: dict[str, Any] | None = None
+    _starts: list[int] = field(default_factory=list)  # where each block starts, in order
+    _keys: dict[int, dict[str, int]] = field(default_factory=dict)  # a block's keys and their lines, once asked
+    # lines counted so far: offsets in increasing order and the line each is on, so that findings asked for in
+    # file order cost one pass over the text in all
+    _offsets: list[int] = field(default_factory=lambda: [0])
+    _lines: list[int] = field(default_factory=lambda: [1])
+
+    def add(self, where: Where, start: int) -> None:
+        """A block starts at `start` (after every block added before); the first header of a place wins."""
+        self.headers.setdefault(where, len(self._starts))
+        self._starts.append(start)
+
+    def line_at(self, offset: int) -> int:
+        known = bisect_right(self._offsets, offset) - 1
+        line = self._lines[known] + self.text.count("\n", self._offsets[known], offset)
+        if known == len(self._offsets) - 1:
+            self._offsets.append(offset)
+            self._lines.append(line)
+        return line
 
     def line_of(self, finding: Finding) -> int | None:
+        where = (finding.kind, finding.index)
         if finding.field is not None:
-            block = self.headers.get((finding.kind, finding.index))
-            line = self._key_line(block, finding.field) if block is not None else None
+            block = self.headers.get(where)
+            line = self._key_line(block, finding.field, where) if block is not None else None
             if line is not None:
                 return line
             if finding.kind is None:  # a whole table such as `threats` of the wrong type
                 whole = self.headers.get((finding.field, 0))
-                return whole.line if whole is not None else None
+                return self.line_at(self._starts[whole]) if whole is not None else None
         if finding.kind is not None:
-            block = self.headers.get((finding.kind, finding.index)) or self.headers.get((finding.kind, None))
-            return block.line if block is not None else None
+            block = self.headers.get(where)
+            if block is None:
+                block = self.headers.get((finding.kind, None))
+            return self.line_at(self._starts[block]) if block is not None else None
         return None
 
-    def _key_line(self, block: _Block, key: str) -> int | None:
-        if block.keys is None:
-            block.keys = {}
-            text = self.text[block.start : block.end]
-            number, counted = block.line, 0
-            for start, end, is_header in statements(text):
-                number += text.count("\n", counted, start)
-                counted = start
-                line = text[start:end]
+    def _span(self, block: int) -> tuple[int, int]:
+        end = self._starts[block + 1] if block + 1 < len(self._starts) else len(self.text)
+        return self._starts[block], end
+
+    def _key_line(self, block: int, key: str, where: Where) -> int | None:
+        quick = self._plain_key_line(block, key, where)
+        if quick is not None:
+            return quick
+        keys = self._keys.get(block)
+        if keys is None:
+            keys = self._keys[block] = {}
+            start, end = self._span(block)
+            text = self.text[start:end]
+            number, counted = self.line_at(start), 0
+            for begin, end, is_header in statements(text):
+                number += text.count("\n", counted, begin)
+                counted = begin
+                line = text[begin:end]
                 if is_header:
                     path, _ = header_path(line)
-                    if start > 0 and len(path) > 1:  # a sub-table of the record, such as [reviews.metrics]
-                        block.keys.setdefault(".".join(path[1:]), number)
+                    if begin > 0 and len(path) > 1:  # a sub-table of the record, such as [reviews.metrics]
+                        keys.setdefault(".".join(path[1:]), number)
                 elif match := _KEY.match(line):
-                    block.keys.setdefault(_unquote(match.group(1)), number)
-        return block.keys.get(key)
+                    keys.setdefault(_unquote(match.group(1)), number)
+        return keys.get(key)
+
+    def _plain_key_line(self, block: int, key: str, where: Where) -> int | None:
+        """The line of `key = ...` written plainly in the block, found with one search, when the record's data
+        holds no string with the key's name (which a line inside a multi-line string would be)."""
+        if self.data is None or where[0] is None:
+            return None
+        row = self.data.get(where[0])
+        if where[1] is not None:
+            row = row[where[1]] if isinstance(row, list) and where[1] < len(row) else None
+        if not isinstance(row, dict) or _holds_text(row, {key}, key):
+            return None
+        match = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.MULTILINE).search(self.text, *self._span(block))
+        return self.line_at(match.start()) if match is not None else None
 
     def place(self, findings: list[Finding]) -> list[Finding]:
         """The findings with their line filled in where the text shows it."""
         return [f if f.line is not None else replace(f, line=self.line_of(f)) for f in findings]
 
 
-def place_findings(findings: list[Finding], text: str) -> list[Finding]:
-    """Line numbers for findings; the scan of the text is skipped when there is nothing to place."""
-    return index_lines(text).place(findings) if findings else findings
+def place_findings(findings: list[Finding], text: str, data: dict[str, Any] | None = None) -> list[Finding]:
+    """Line numbers for findings; the text is not read when there is nothing to place. `data`, what tomllib
+    read from `text`, lets most files be indexed without reading them line by line (see `_plain_headers`)."""
+    if not findings:
+        return findings
+    plain = _plain_headers(text, data) if data is not None else None
+    return (plain or index_lines(text)).place(findings)
+
+
+# A line that starts with `[`: every header does, and so may a line inside a multi-line array or string. Both
+# patterns are searched in the text after a newline put before it, which C finds far quicker than `^`.
+_BRACKET_LINE = re.compile(r"\n[ \t]*\[")
+# A header as tmtui and most people write it: `[name]`, `[[name]]` or a record's `[name.part]`, names starting
+# with a letter (so never a value of an array: `[1]`, `[true]`, `[[0]]` start otherwise or are no bare names).
+_PLAIN_NAME = r"(?!(?:true|false|inf|nan)\])[A-Za-z][A-Za-z0-9_-]*"
+_PLAIN_HEADER = re.compile(rf"\n[ \t]*(\[\[?)({_PLAIN_NAME})(\.{_PLAIN_NAME})?(\]\]?)[ \t]*(?:#[^\n]*)?(?=\n|\Z)")
+
+
+def _plain_headers(text: str, data: dict[str, Any]) -> LineIndex | None:
+    """The index of a file whose every line that starts with `[` is a plain header, found with searches in C
+    instead of a scan line by line; None when the file is not like that, and the scan must decide.
+
+    Such a line inside a multi-line array would be an array of a bare word, which TOML has not; inside a
+    multi-line string it would be text of a value. So when no string value holds the text of a header, and the
+    headers of each kind are as many as its records, every such line is a header.
+    """
+    lines = "\n" + text
+    headers = list(_PLAIN_HEADER.finditer(lines))
+    if len(headers) != len(_BRACKET_LINE.findall(lines)):
+        return None
+    index = LineIndex(text, data=data)
+    index.add((None, None), 0)
+    counts: dict[str, int] = {}
+    shown: set[str] = set()
+    for match in headers:
+        opening, name, part, closing = match.groups()
+        if len(opening) != len(closing):
+            return None
+        shown.add(f"{opening}{name}{part or ''}{closing}")
+        if part is not None:
+            if opening == "[[" or name not in counts:
+                return None  # a sub-table of anything but the latest record: left to the scan
+            continue
+        if opening == "[[":
+            number = counts.get(name, 0)
+            counts[name] = number + 1
+            where: Where = (name, number)
+        elif (name, None) in index.headers or not isinstance(data.get(name), dict):
+            return None
+        else:
+            where = (name, None)
+        index.add(where, match.start())  # the newline before the header: in `text`, where its line starts
+    for kind, count in counts.items():
+        records = data.get(kind)
+        if not isinstance(records, list) or len(records) != count:
+            return None
+    if _holds_text(data, shown, "["):
+        return None
+    return index
+
+
+def _holds_text(data: dict[str, Any] | list[Any], needles: set[str], mark: str) -> bool:
+    """Whether a string anywhere in `data` holds one of `needles`, each of which holds `mark` (a quick test)."""
+    level: list[Any] = [data]
+    while level:
+        below = []
+        for container in level:
+            for value in container.values() if container.__class__ is dict else container:
+                if value.__class__ is str:
+                    if mark in value and any(needle in value for needle in needles):
+                        return True
+                elif value.__class__ is dict or value.__class__ is list:
+                    below.append(value)
+        level = below
+    return False
 
 
 def index_lines(text: str) -> LineIndex:
@@ -78,24 +195,18 @@ def index_lines(text: str) -> LineIndex:
     `[[threats]]` inside a multi-line string is never taken for a header). Top-level keys are the block
     (None, None); sub-tables such as [reviews.metrics] belong to the record above them."""
     index = LineIndex(text)
+    index.add((None, None), 0)
     counts: dict[str, int] = {}
-    block = index.headers[(None, None)] = _Block(1, 0, len(text))
-    number, counted = 1, 0
     for start, end, is_header in statements(text):
         if not is_header:
             continue
         path, array = header_path(text[start:end])
         if not array and len(path) > 1 and path[0] in counts:
             continue  # a sub-table of the latest record
-        number += text.count("\n", counted, start)
-        counted = start
-        block.end = start
         name = ".".join(path)
         if array:
             counts[name] = counts.get(name, 0) + 1
-            where: tuple[str | None, int | None] = (name, counts[name] - 1)
+            index.add((name, counts[name] - 1), start)
         else:
-            where = (name, None)
-        block = _Block(number, start, len(text))
-        index.headers.setdefault(where, block)
+            index.add((name, None), start)
     return index
