@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Collection
+from functools import cache
 from typing import Any
 
 from tmtui.model.findings import Finding, Severity
@@ -53,8 +54,11 @@ _EXPECTED = {
 }
 
 
+_TEXT_TYPES = ("text", "choice", "ref")
+
+
 def _is_valid(spec: FieldSpec, value: Any) -> bool:
-    if spec.type in ("text", "choice", "ref"):
+    if spec.type in _TEXT_TYPES:
         return isinstance(value, str)
     if spec.type in ("choices", "refs", "strings"):
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
@@ -65,21 +69,30 @@ def _is_valid(spec: FieldSpec, value: Any) -> bool:
     return isinstance(value, dict)
 
 
+@cache
+def _specs_by_key(cls: type) -> dict[str, tuple[int, FieldSpec]]:
+    return {spec.key: (number, spec) for number, spec in enumerate(field_specs(cls))}
+
+
 def _convert(cls: type, raw: Any, kind: str, index: int | None, findings: list[Finding]) -> Any:
     if not isinstance(raw, dict):
         findings.append(Finding(Severity.ERROR, f"expected a table, got {_type_name(raw)}", kind=kind, index=index))
         raw = {}
     values: dict[str, Any] = {}
-    known = set()
-    record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-    for spec in field_specs(cls):
-        known.add(spec.key)
-        if spec.key not in raw:
-            continue
-        value = raw[spec.key]
-        if _is_valid(spec, value):
-            values[spec.name] = list(value) if isinstance(value, list) else value
+    extra: dict[str, Any] = {}
+    wrong: list[tuple[int, FieldSpec, Any]] = []
+    specs = _specs_by_key(cls)
+    for key, value in raw.items():
+        known = specs.get(key)
+        if known is None:
+            extra[key] = value
+        elif (value.__class__ is str and known[1].type in _TEXT_TYPES) or _is_valid(known[1], value):
+            values[known[1].name] = list(value) if value.__class__ is list else value
         else:
+            wrong.append((known[0], known[1], value))
+    if wrong:
+        record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        for _, spec, value in sorted(wrong, key=lambda item: item[0]):  # in the order of the record's fields
             findings.append(
                 Finding(
                     Severity.ERROR,
@@ -90,7 +103,6 @@ def _convert(cls: type, raw: Any, kind: str, index: int | None, findings: list[F
                     field=spec.key,
                 )
             )
-    extra = {k: v for k, v in raw.items() if k not in known}
     return cls(**values, extra=extra)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from tmtui.model.enums import MitigationStatus, ThreatStatus
@@ -12,6 +14,7 @@ from tmtui.model.records import (
     KIND_RANK,
     RECORD_TYPE_BY_KIND,
     RECORD_TYPES,
+    FieldSpec,
     Mitigation,
     Model,
     Record,
@@ -133,47 +136,70 @@ def _finding(record: Record, index: int, severity: Severity, message: str, field
     return Finding(severity, message, kind=record.KIND, index=index, record_id=record.id or None, field=field)
 
 
+@cache
+def _allowed(choices: type[StrEnum]) -> frozenset[str]:
+    return frozenset(choice.value for choice in choices)
+
+
+_CHECKED_SPECS: dict[type, tuple[FieldSpec, ...]] = {}
+
+
+def _checked_specs(record_type: type) -> tuple[FieldSpec, ...]:
+    """The fields of a record type that validation looks at: required, a vocabulary, or ids."""
+    checked = _CHECKED_SPECS.get(record_type)
+    if checked is None:
+        specs = field_specs(record_type)
+        checked = _CHECKED_SPECS[record_type] = tuple(s for s in specs if s.required or s.choices is not None or s.refs)
+    return checked
+
+
+@cache
+def _kinds_named(refs: tuple[str, ...]) -> str:
+    return " or ".join(RECORD_TYPE_BY_KIND[kind].SINGULAR for kind in refs)
+
+
 def _check_record(record: Record, index: int, model: Model) -> list[Finding]:
     out: list[Finding] = []
     what = record.SINGULAR
     if not record.id:
         out.append(_finding(record, index, Severity.ERROR, f"this {what} has no id", "id"))
     else:
-        parts = split_id(record.id)
         if model.id_count(record.id) > 1:
             out.append(_finding(record, index, Severity.ERROR, f"duplicate id {record.id}", "id"))
-        if not parts or parts[0] != record.PREFIX:
-            out.append(
-                _finding(
-                    record,
-                    index,
-                    Severity.WARNING,
-                    f"id {record.id!r} is not {record.PREFIX} and a number (like {record.PREFIX}1)",
-                    "id",
+        number = record.id[len(record.PREFIX) :]
+        if not (record.id.startswith(record.PREFIX) and number.isascii() and number.isdigit()):
+            parts = split_id(record.id)  # the prefix may be longer and start the same (TT1 is not T1)
+            if not parts or parts[0] != record.PREFIX:
+                out.append(
+                    _finding(
+                        record,
+                        index,
+                        Severity.WARNING,
+                        f"id {record.id!r} is not {record.PREFIX} and a number (like {record.PREFIX}1)",
+                        "id",
+                    )
                 )
-            )
-    for spec in record.specs():
+    for spec in _checked_specs(type(record)):
         value = getattr(record, spec.name)
         if spec.required and value in ("", None):
             out.append(_finding(record, index, Severity.ERROR, f"this {what} needs a {spec.key}", spec.key))
         if spec.choices is not None:
-            allowed = [c.value for c in spec.choices]
-            for item in value if isinstance(value, list) else [value]:
+            allowed = _allowed(spec.choices)
+            for item in value if value.__class__ is list else (value,):
                 if item is not None and item not in allowed:
                     out.append(
                         _finding(
                             record,
                             index,
                             Severity.ERROR,
-                            f"{spec.key} {item!r} is not one of {', '.join(allowed)}",
+                            f"{spec.key} {item!r} is not one of {', '.join(c.value for c in spec.choices)}",
                             spec.key,
                         )
                     )
         if spec.refs:
-            for ref in value if isinstance(value, list) else [value]:
+            for ref in value if value.__class__ is list else (value,):
                 if ref is None:
                     continue
-                kinds = [RECORD_TYPE_BY_KIND[k].SINGULAR for k in spec.refs]
                 named = model.kind_named(ref)
                 if named is None:
                     out.append(
@@ -181,7 +207,7 @@ def _check_record(record: Record, index: int, model: Model) -> list[Finding]:
                             record,
                             index,
                             Severity.ERROR,
-                            f"{spec.key} names {ref}, but there is no {' or '.join(kinds)} with that id",
+                            f"{spec.key} names {ref}, but there is no {_kinds_named(spec.refs)} with that id",
                             spec.key,
                         )
                     )
@@ -192,7 +218,7 @@ def _check_record(record: Record, index: int, model: Model) -> list[Finding]:
                             index,
                             Severity.ERROR,
                             f"{spec.key} names {ref}, which is a {RECORD_TYPE_BY_KIND[named].SINGULAR}, "
-                            f"not a {' or '.join(kinds)}",
+                            f"not a {_kinds_named(spec.refs)}",
                             spec.key,
                         )
                     )
@@ -202,8 +228,7 @@ def _check_record(record: Record, index: int, model: Model) -> list[Finding]:
 def _check_consistency(record: Record, index: int, model: Model) -> list[Finding]:
     out: list[Finding] = []
     mitigated = record.KIND == "threats" and getattr(record, "status", None) == ThreatStatus.MITIGATED
-    done = any(m.status == MitigationStatus.DONE for m in model.mitigations_for(record.id))
-    if mitigated and not done:
+    if mitigated and not any(m.status == MitigationStatus.DONE for m in model.mitigations_for(record.id)):
         out.append(
             _finding(record, index, Severity.WARNING, "marked mitigated, but no linked mitigation is done", "status")
         )
