@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,14 +13,15 @@ from typing import TYPE_CHECKING, TextIO
 from tmtui import __version__
 from tmtui.document import UnreadableError, read_model, read_model_bytes
 from tmtui.document.read import Loaded
-from tmtui.document.save import write_atomically
 from tmtui.document.source import not_regular, read_regular
 from tmtui.model import Finding, Model, Risk, parse_risk, risk_of
 from tmtui.model.text import visible
-from tmtui.paths import DEFAULT_MODEL, bundled, data_dir
-from tmtui.starter import starter_text
+from tmtui.paths import DEFAULT_MODEL
 
+# Modules only some commands need are imported in those commands, so that `tmtui check` in CI starts quickly.
 if TYPE_CHECKING:
+    import subprocess
+
     from tmtui.exchange.imported import Imported
     from tmtui.exchange.merge import ImportSummary
     from tmtui.model.diff import ModelDiff, RecordChange
@@ -256,6 +255,9 @@ def _run(options: argparse.Namespace) -> int:
 
 
 def cmd_new(path: Path, name: str) -> int:
+    from tmtui.document.save import write_atomically
+    from tmtui.starter import starter_text
+
     if os.path.lexists(path):
         raise CommandError(f"{path}: already exists; not overwritten")
     if not path.parent.is_dir():
@@ -304,16 +306,17 @@ def refuse_output(output: Path, *inputs: Path) -> None:
 # ---- check -------------------------------------------------------------------------------------------------
 
 
-def _load(path: Path) -> Loaded:
+def _load(path: Path, *, placed: bool = True) -> Loaded:
     try:
-        return read_model(path)
+        return read_model(path, placed=placed)
     except UnreadableError as error:
         raise CommandError(str(error)) from None
 
 
 def _parsed(path: Path) -> tuple[Loaded, Model]:
-    """A model that at least parses (export and diff need its records); a syntax error ends the command."""
-    loaded = _load(path)
+    """A model that at least parses (export and diff need its records); a syntax error ends the command. Its
+    findings have no lines: these commands only count them."""
+    loaded = _load(path, placed=False)
     if loaded.model is None:
         finding = loaded.findings[0]
         raise CommandError(f"{path}:{finding.line}:{finding.column}: {finding.message}")
@@ -363,6 +366,8 @@ def render_report(model: Model, fmt: str) -> str:
 
 
 def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
+    from tmtui.document.save import write_atomically
+
     loaded, model = _parsed(path)
     if output is not None:
         refuse_output(output, path)
@@ -450,6 +455,7 @@ def _write_new(output: Path, imported: Imported, header: str) -> tuple[ImportSum
     """Write a new model from the import in one pass, and read it back before it replaces anything."""
     from tmtui.document import Source, load_text
     from tmtui.document.fresh import FreshModel
+    from tmtui.document.save import write_atomically
     from tmtui.exchange.merge import apply_import
 
     fresh = FreshModel()
@@ -482,6 +488,8 @@ def _one_line(text: str) -> str:
 
 
 def _shown(value: object) -> str:
+    import json
+
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     if value is None:
@@ -491,6 +499,8 @@ def _shown(value: object) -> str:
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    import subprocess
+
     try:
         return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, stdin=subprocess.DEVNULL)
     except FileNotFoundError:
@@ -539,6 +549,8 @@ def model_at_revision(path: Path, revision: str) -> tuple[Model, bool]:
 
 def cmd_diff(paths: Sequence[Path], since: str | None, fmt: str) -> int:
     """Records added, removed and changed between two versions, as text, Markdown (for a pull request) or JSON."""
+    import json
+
     from tmtui.model.diff import diff_models
 
     if since is not None:
@@ -664,6 +676,8 @@ def stats_data(model: Model) -> dict[str, object]:
 
 
 def cmd_stats(path: Path, fmt: str) -> int:
+    import json
+
     loaded, model = _parsed(path)
     data = stats_data(model)
     if fmt == "json":
@@ -725,6 +739,8 @@ def _print_stats(model: Model) -> None:
 
 def cmd_suggest(path: Path, target: str | None, fmt: str) -> int:
     """Print the model's unanswered candidate threats; the file is only read."""
+    import json
+
     from tmtui.document.library import load_library_or_builtin
     from tmtui.rules import suggest
 
@@ -842,6 +858,9 @@ def cmd_restore(path: Path, number: int | None) -> int:
 
 def demo_path(reset: bool = False) -> Path:
     """The user's copy of the demo model, made from the bundled one when missing (or asked to reset)."""
+    from tmtui.document.save import write_atomically
+    from tmtui.paths import bundled, data_dir
+
     target = data_dir() / "demo.toml"
     if reset or not target.exists():
         try:

@@ -11,7 +11,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tmtui.document.segments import header_path, statements
 from tmtui.model.findings import Finding
 
 _KEY = re.compile(r"""[ \t]*("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[=.]""")
@@ -77,6 +76,8 @@ class LineIndex:
         quick = self._plain_key_line(block, key, where)
         if quick is not None:
             return quick
+        from tmtui.document.segments import header_path, statements  # only files the quick index declines
+
         keys = self._keys.get(block)
         if keys is None:
             keys = self._keys[block] = {}
@@ -194,6 +195,8 @@ def index_lines(text: str) -> LineIndex:
     """Where each top-level table starts, from the same scan that cuts a file into segments (so a line such as
     `[[threats]]` inside a multi-line string is never taken for a header). Top-level keys are the block
     (None, None); sub-tables such as [reviews.metrics] belong to the record above them."""
+    from tmtui.document.segments import header_path, statements  # its patterns take a while to compile
+
     index = LineIndex(text)
     index.add((None, None), 0)
     counts: dict[str, int] = {}

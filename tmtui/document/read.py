@@ -81,8 +81,11 @@ def parse_data(source: Source, path: Path | str | None = None) -> tuple[dict[str
     return data, None
 
 
-def load_text(source: Source, path: Path | str | None = None) -> Loaded:
-    """Parse, build records and validate. Raises UnreadableError for a schema newer than this app."""
+def load_text(source: Source, path: Path | str | None = None, *, placed: bool = True) -> Loaded:
+    """Parse, build records and validate. Raises UnreadableError for a schema newer than this app.
+
+    `placed=False`: the findings are not given lines (their count is all the caller shows), which saves finding
+    where the records are written."""
     data, syntax_error = parse_data(source, path)
     if data is None:
         return Loaded(model=None, findings=[syntax_error] if syntax_error else [])
@@ -91,13 +94,14 @@ def load_text(source: Source, path: Path | str | None = None) -> Loaded:
     except SchemaTooNewError as error:
         raise UnreadableError(path, str(error)) from None
     findings += validate(model, control_possible=may_hold_control(source.text))
-    findings = place_findings(findings, source.text, data)
+    if placed:
+        findings = place_findings(findings, source.text, data)
     return Loaded(model=model, findings=findings, data=data)
 
 
-def read_model(path: Path) -> Loaded:
+def read_model(path: Path, *, placed: bool = True) -> Loaded:
     """Read a model file for display or checking. Raises UnreadableError when it is not a text file."""
-    return load_text(decode(read_regular(path), path), path)
+    return load_text(decode(read_regular(path), path), path, placed=placed)
 
 
 def read_model_bytes(data: bytes, path: Path | str | None = None) -> Loaded:
