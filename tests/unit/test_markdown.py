@@ -3,12 +3,13 @@
 import json
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from tmtui.exchange.escape import cell, inline, mermaid_label
+from tmtui.exchange.escape import block, cell, clean, inline, mermaid_label
 from tmtui.exchange.json_export import to_json
 from tmtui.exchange.markdown import to_markdown
 from tmtui.model import Threat, model_from_data, threat_sentence
@@ -131,6 +132,19 @@ def test_json_export_has_risk_and_metrics(commented_text):
     assert data["metrics"]["threats"] == 3
     assert data["reviews"][0]["date"] == "2026-01-02"
     assert data["assets"][1]["x-owner"] == "team-a"
+
+
+def test_json_export_writes_one_record_per_line_and_reads_back_as_the_records(commented_text):
+    """Readable and diffable: each record of a list is one line, so a changed record is one changed line."""
+    text = to_json(model_of(commented_text))
+    data = json.loads(text)
+    for kind in ("threats", "mitigations", "assets"):
+        for row in data[kind]:
+            assert (
+                "    " + json.dumps(row, ensure_ascii=False) in text.splitlines()
+                or ("    " + json.dumps(row, ensure_ascii=False) + ",") in text.splitlines()
+            )
+    assert text.startswith("{\n  ") and text.endswith("\n}\n")
 
 
 # ---- property: no text from a model ever becomes markup --------------------------------------------------------
@@ -297,3 +311,36 @@ def test_ids_that_differ_only_in_characters_mermaid_cannot_name_stay_two_nodes()
     assert mermaid_id("C_1") == "C_1"
     assert mermaid_id("C-1") != mermaid_id("C_1")
     assert mermaid_id("C-1") == mermaid_id("C-1")  # the same record is the same node every time
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_clean_drops_exactly_the_control_characters_and_bidi_overrides(text: str) -> None:
+    """`clean` is one search in C; it drops what the Unicode tables call control characters (Cc) but newline and
+    tab, and the bidi overrides, and nothing else."""
+    bidi = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+    kept = "".join(c for c in text if c in "\n\t" or (unicodedata.category(c) != "Cc" and c not in bidi))
+    assert clean(text) == kept.replace("\t", " ")
+
+
+_TRICKY = st.text(alphabet="ab 1.-+=#*_[]|&<>`~!\\{}\n\t\r\x1b\x85\xa0\u202e\u2028", max_size=30)
+
+
+@given(st.one_of(_TRICKY, st.text(max_size=30)))
+def test_inline_and_cell_skip_work_only_where_there_is_none(text: str) -> None:
+    """Their quick answer for plain text (one search in C) is what the full escaping gives."""
+    escaped = re.sub(r"([\\`*_{}\[\]<>|#~!])", r"\\\1", clean(text).replace("&", "&amp;"))
+    assert inline(text) == " ".join(escaped.split())
+    assert cell(text) == "<br>".join(inline(line) for line in clean(text).split("\n") if line.strip())
+
+
+@given(st.one_of(_TRICKY, st.text(max_size=30)))
+def test_block_skips_work_only_where_there_is_none(text: str) -> None:
+    escaped = re.sub(r"([\\`*_{}\[\]<>|#~!])", r"\\\1", clean(text).replace("&", "&amp;"))
+    escaped = re.sub(
+        r"^(\s*)([-+=]|\d+[.)])",
+        lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}" if m[2][0].isdigit() else f"{m[1]}\\{m[2]}",
+        escaped,
+        flags=re.MULTILINE,
+    )
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", escaped.strip())]
+    assert block(text) == "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in paragraphs if p)

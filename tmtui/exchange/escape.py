@@ -3,31 +3,41 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 
-# Bidirectional overrides can make a report read differently from what it says ("Trojan Source").
-_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+# Control characters (Unicode category Cc: C0, DEL and C1; terminal escapes among them) but newline and tab, and
+# the bidirectional overrides that can make a report read differently from what it says ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 
 
 def clean(text: str) -> str:
-    """Drop control characters (terminal escapes among them) and bidi overrides; keep newlines and tabs."""
-    return "".join(ch for ch in text if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in _BIDI)).replace(
-        "\t", " "
-    )
+    """Drop control characters (terminal escapes among them) and bidi overrides; keep newlines; tabs as spaces."""
+    return _UNSAFE.sub("", text).replace("\t", " ")
+
+
+# Anything `inline` would change: a character it escapes or drops, whitespace but single spaces between words.
+_INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&]|[^\S ]|  |^ | $|" + _UNSAFE.pattern)
 
 
 def inline(text: str) -> str:
     """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
+    if _INLINE_WORK.search(text) is None:  # most titles and every plain id: nothing to do
+        return text
     text = clean(text).replace("&", "&amp;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return " ".join(text.split())
 
 
+# Anything `block` would change in a text of one line but the spaces around it.
+_BLOCK_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&]|[^\S ]|^\s*(?:[-+=]|\d+[.)])|" + _UNSAFE.pattern)
+
+
 def block(text: str) -> str:
     """Multi-line text as paragraphs that render as written: line breaks kept, no markup, no raw HTML."""
+    if _BLOCK_WORK.search(text) is None:  # one plain line, as a threat's sentence usually is
+        return text.strip()
     text = clean(text).replace("&", "&amp;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     text = _LINE_START.sub(_escape_line_start, text)
@@ -46,6 +56,8 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def cell(text: str) -> str:
     """Text for a table cell: one line, `|` escaped, line breaks as <br>."""
+    if "\n" not in text:
+        return inline(text)
     parts = [inline(line) for line in clean(text).split("\n") if line.strip()]
     return "<br>".join(parts)
 

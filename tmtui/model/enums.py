@@ -31,7 +31,7 @@ class Stride(StrEnum):
 
     @property
     def letter(self) -> str:
-        return "STRIDE"[list(Stride).index(self)]
+        return "STRIDE"[_STRIDE_ORDER[self]]
 
 
 class ThreatStatus(StrEnum):
@@ -63,4 +63,9 @@ class Risk(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Risk).index(self)
+        return _RISK_RANK[self]
+
+
+# Looked up, not searched, for each threat of a report or a sort
+_STRIDE_ORDER = {category: number for number, category in enumerate(Stride)}
+_RISK_RANK = {risk: number for number, risk in enumerate(Risk)}
