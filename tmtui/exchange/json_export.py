@@ -30,4 +30,20 @@ def to_json(model: Model) -> str:
         data[record_type.KIND] = rows
     metrics = dataclasses.asdict(compute_metrics(model))
     data["metrics"] = {k: {str(a): b for a, b in v.items()} if isinstance(v, dict) else v for k, v in metrics.items()}
-    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=_default)) + "\n"
+    return json_safe(_written(data)) + "\n"
+
+
+def _written(data: dict[str, Any]) -> str:
+    """`data` as JSON a person can read and diff: one key per line, each record of a list on a line of its own.
+    (Records are written by the json module's encoder in C, which it does not use when asked to indent.)"""
+    record = json.JSONEncoder(ensure_ascii=False, default=_default).encode
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            rows = ",\n".join(f"    {record(row)}" for row in value)
+            lines.append(f"  {record(key)}: [\n{rows}\n  ]")
+        else:
+            # JSON text holds no raw newline inside a string, so every newline here is between two of its parts
+            pretty = json.dumps(value, indent=2, ensure_ascii=False, default=_default).replace("\n", "\n  ")
+            lines.append(f"  {record(key)}: {pretty}")
+    return "{\n" + ",\n".join(lines) + "\n}"
