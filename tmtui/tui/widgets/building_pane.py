@@ -14,7 +14,7 @@ from tmtui.tui.messages import SuggestionsAsked
 from tmtui.tui.widgets.columns import columns_for
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_form import RecordForm
-from tmtui.tui.widgets.record_list import RecordList
+from tmtui.tui.widgets.record_list import Changed, RecordList
 from tmtui.tui.widgets.system_map import system_map
 
 SECTIONS: tuple[tuple[str, str, str], ...] = (
@@ -41,6 +41,9 @@ class BuildingPane(Pane):
     def __init__(self, session, **kwargs) -> None:
         super().__init__(session, **kwargs)
         self.section = "components"
+        # the sections out of view, each with what changed since it was last drawn: drawn when next shown, so a
+        # model of thousands of components does not fill lists nobody is looking at (None: any record may have)
+        self._behind: dict[str, Changed] = {key: None for key, _, _ in SECTIONS}
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -65,6 +68,8 @@ class BuildingPane(Pane):
 
     def show_section(self, key: str) -> None:
         self.section = key
+        if key in self._behind and not self.stale:
+            self._draw_section(key, self._behind.pop(key))
         self.query_one(ContentSwitcher).current = key
 
     def main_list(self) -> RecordList:
@@ -93,17 +98,27 @@ class BuildingPane(Pane):
         self.show_section(key)
 
     def refresh_from_model(self) -> None:
+        """The section titles with their counts, and the section in view; the others when they are next shown."""
         model = self.session.model
         findings = self.session.findings
         sections = self.query_one("#sections", OptionList)
         for index, (key, title, hint) in enumerate(SECTIONS):
             if hint:
-                count = len(model.records(key))
-                self.query_one(f"#{key}", RecordList).show(model.records(key), model, findings, self.changed)
                 problems = any(f.kind == key and f.is_error for f in findings)
-                label = f"{title} {count}" + (" !" if problems else "")
+                label = f"{title} {len(model.records(key))}" + (" !" if problems else "")
                 sections.replace_option_prompt_at_index(index, label)
-        self.query_one(RecordForm).refresh_from_model()
-        if self.changed is None or not all(model.kind_named(i) in _NOT_ON_THE_MAP for i in self.changed):
-            self.query_one("#map-text", Static).update(system_map(model))
+        for key, _, _ in SECTIONS:
+            # a section not drawn since an earlier change cannot tell which records both changes touched
+            self._behind[key] = None if key in self._behind else self.changed
+        self._draw_section(self.section, self._behind.pop(self.section))
         self.stale = False
+
+    def _draw_section(self, key: str, changed: Changed) -> None:
+        model = self.session.model
+        if key == "system":
+            self.query_one(RecordForm).refresh_from_model()
+        elif key == "map":
+            if changed is None or not all(model.kind_named(i) in _NOT_ON_THE_MAP for i in changed):
+                self.query_one("#map-text", Static).update(system_map(model))
+        else:
+            self.query_one(f"#{key}", RecordList).show(model.records(key), model, self.session.findings, changed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -65,6 +66,19 @@ class RecordTable(DataTable):
 
     def action_filter(self) -> None:
         self.query_ancestor(RecordList).start_filter()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """The table's scrollable size after rows were added. The list gives every column its width and every row
+        a height of one, so measuring each new cell (what DataTable does to size auto-width columns, a third of the
+        first paint of thousands of rows) would change nothing."""
+        if any(column.auto_width for column in self.columns.values()) or self._labelled_row_exists:
+            super()._update_dimensions(new_rows)
+            return
+        if any(row.auto_height or row.label is not None for row in map(self.rows.get, new_rows) if row is not None):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
+        self.virtual_size = Size(width, self._total_row_height + (self.header_height if self.show_header else 0))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # a click, or enter where DataTable's own binding answers first
