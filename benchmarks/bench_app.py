@@ -54,9 +54,11 @@ async def until(condition: Callable[[], bool], pause: Callable[[], Awaitable[obj
 
 
 def threats_table(app: TmtuiApp) -> DataTable | None:
+    """The threat list's table, once pane 2 is composed (a pane's content is composed when it is first shown)."""
     if not isinstance(app.screen, MainScreen):
         return None
-    return app.screen.query_one("#threats", RecordList).table
+    found = app.screen.query("#threats")
+    return found.first(RecordList).table if found else None
 
 
 async def show_every_threat(app: TmtuiApp, pilot: Pilot[int], threats: int) -> None:

@@ -595,13 +595,13 @@ class TmtuiApp(App[int]):
             return self.session is not None and isinstance(self.screen, MainScreen | RecordScreen)
         return True
 
-    def action_pane(self, number: int) -> None:
+    async def action_pane(self, number: int) -> None:
         # typed in a field, 1-4 are characters and never get here; from the palette they commit the field first
         self.commit_typing()
         while isinstance(self.screen, RecordScreen):
             self.screen.action_back()
         if isinstance(self.screen, MainScreen):
-            self.screen.show_pane(number)
+            await self.screen.show_pane(number)
 
     def action_new_record(self) -> None:
         main = self.main_screen

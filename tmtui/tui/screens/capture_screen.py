@@ -365,8 +365,7 @@ class CaptureScreen(Screen):
         self.dismiss()
         main = app.main_screen
         if main is not None and threat_id is not None:
-            main.show_pane(2)
-            app.reveal("threats", threat_id)
+            main.call_later(main.show_pane, 2, ("threats", threat_id))
             app.notify(f"Added {threat_id}: {self.written['title']}")
 
     def leave_asked(self) -> None:

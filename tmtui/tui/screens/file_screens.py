@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from tmtui.model import Finding
 from tmtui.tui.text import literal
+from tmtui.tui.widgets.footer import KeysFooter
 
 
 def excerpt(text: str, line: int, column: int | None, around: int = 3) -> Text:
@@ -58,7 +59,7 @@ class BrokenFileScreen(Screen):
                 "Press e to fix it in your $EDITOR, r to read it again, Ctrl+Q to quit.",
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
 
 class MissingFileScreen(Screen):
@@ -85,7 +86,7 @@ class MissingFileScreen(Screen):
                 "Or quit (Ctrl+Q) and run `tmtui demo` to explore an example first.",
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
 
 class LoadingScreen(Screen):
@@ -104,4 +105,4 @@ class LoadingScreen(Screen):
                 classes="hint",
             )
             yield LoadingIndicator()
-        yield Footer()
+        yield KeysFooter()

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from tmtui.session import Session
 from tmtui.tui.keymap import KEYMAP
 from tmtui.tui.widgets.building_pane import BuildingPane
+from tmtui.tui.widgets.footer import KeysFooter
 from tmtui.tui.widgets.mitigations_pane import MitigationsPane
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import Changed
@@ -53,8 +54,8 @@ class MainScreen(Screen):
             for number, (pane_class, title) in enumerate(zip(PANES, tab_titles_for(120), strict=True), start=1):
                 with TabPane(title, id=f"tab-{number}"):
                     yield Static(QUESTIONS[number - 1], classes="pane-question")
-                    yield pane_class(self.session, id=f"pane-{number}")
-        yield Footer()
+                    yield pane_class(self.session, opened=number == 1, id=f"pane-{number}")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         cast("TmtuiApp", self.app).model_changed.subscribe(self, self.refresh_from_model, immediate=True)
@@ -74,17 +75,23 @@ class MainScreen(Screen):
             self._panes = list(self.query(Pane))
         return self._panes
 
-    def show_pane(self, number: int) -> None:
+    async def show_pane(self, number: int, reveal: tuple[str, str] | None = None) -> None:
+        """Bring pane `number` into view, composed and drawn, with the cursor on `reveal` (a kind and an id)."""
+        pane = self.panes[number - 1]
+        await pane.open()
         self.query_one(TabbedContent).active = f"tab-{number}"
-        pane = self.active_pane
         if pane.stale:
             pane.refresh_from_model()
+        if reveal is not None:
+            cast("TmtuiApp", self.app).reveal(*reveal)
         pane.focus_main()
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self) -> None:
+    async def _tab_activated(self) -> None:
         pane = self.active_pane
-        if pane.stale:
+        await pane.open()
+        # a pane still being composed (asked for twice) is drawn by whoever asked first
+        if pane.composed and pane.stale and pane is self.active_pane:
             pane.refresh_from_model()
 
     def refresh_from_model(self, changed: Changed = None) -> None:
@@ -94,7 +101,8 @@ class MainScreen(Screen):
             # a pane not redrawn since an earlier change cannot tell which rows both changes touched
             pane.changed = None if pane.stale else changed
             pane.stale = True
-        self.active_pane.refresh_from_model()
+        if self.active_pane.composed:
+            self.active_pane.refresh_from_model()
 
     def on_resize(self) -> None:
         tabs = self.query_one(TabbedContent)

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tmtui.model import RECORD_TYPE_BY_KIND, System
 from tmtui.session import Session
 from tmtui.tui.keymap import bindings
 from tmtui.tui.text import literal
+from tmtui.tui.widgets.footer import KeysFooter
 from tmtui.tui.widgets.record_form import form_for
 from tmtui.tui.widgets.record_list import Changed
 
@@ -32,7 +33,7 @@ class RecordScreen(Screen):
         yield Header()
         yield Static("", id="record-title", classes="record-title")
         yield self.form
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         cast("TmtuiApp", self.app).model_changed.subscribe(self, self._model_changed, immediate=True)

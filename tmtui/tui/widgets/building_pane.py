@@ -45,7 +45,7 @@ class BuildingPane(Pane):
         # model of thousands of components does not fill lists nobody is looking at (None: any record may have)
         self._behind: dict[str, Changed] = {key: None for key, _, _ in SECTIONS}
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         with Horizontal():
             yield OptionList(*[Option(title, id=key) for key, title, _ in SECTIONS], id="sections")
             with ContentSwitcher(initial=self.section, id="building-content"):
@@ -58,7 +58,7 @@ class BuildingPane(Pane):
                 with VerticalScroll(id="map"):
                     yield Static("", id="map-text")
 
-    def on_mount(self) -> None:
+    def on_content_mounted(self) -> None:
         sections = self.query_one("#sections", OptionList)
         sections.highlighted = [key for key, _, _ in SECTIONS].index(self.section)
 

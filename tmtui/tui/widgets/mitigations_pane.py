@@ -25,7 +25,7 @@ class UnmitigatedTable(RecordTable):
 
 
 class MitigationsPane(Pane):
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         yield RecordList(
             "mitigations",
             columns_for("mitigations"),

@@ -1,7 +1,9 @@
-"""What the four panes share: they redraw from the session's model, and each has a main list."""
+"""What the four panes share: their content is composed when first shown, they redraw from the session's model,
+and each has a main list."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from tmtui.session import Session
@@ -11,13 +13,44 @@ from tmtui.tui.widgets.record_list import Changed, RecordList
 class Pane(Vertical):
     DEFAULT_CLASSES = "pane"
 
-    def __init__(self, session: Session, **kwargs) -> None:
+    def __init__(self, session: Session, opened: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
+        # A pane's lists and forms are composed the first time it is shown (`open`), not with the screen: styling
+        # widgets nobody looks at yet is most of what a first paint costs. `composed` once they are all mounted.
+        self._opened = opened
+        self.composed = False
         self.stale = True
         # the ids of the records changed since the pane last drew, for its lists to update only their rows; None
         # when it cannot tell (an undo, a merge, or more than one change while the pane was out of view)
         self.changed: Changed = None
+
+    def compose(self) -> ComposeResult:
+        if self._opened:
+            yield from self.compose_content()
+
+    def compose_content(self) -> ComposeResult:
+        """The pane's lists and forms."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        if self._opened:
+            self._content_mounted()
+
+    async def open(self) -> None:
+        """Compose the pane's content, the first time it is asked for; it is stale until it is drawn."""
+        if self._opened:
+            return
+        self._opened = True
+        await self.recompose()
+        self._content_mounted()
+
+    def _content_mounted(self) -> None:
+        self.composed = True
+        self.on_content_mounted()
+
+    def on_content_mounted(self) -> None:
+        """Set up what the content needs once it is mounted."""
 
     def refresh_from_model(self) -> None:
         """Redraw from `self.session.model`, where `self.changed` says what changed."""

@@ -60,7 +60,7 @@ class ReviewPane(Pane):
     ReviewPane #review-figures .chart { width: 1fr; height: auto; margin-top: 1; }
     """
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         with Horizontal(id="review-top"):
             with Vertical(id="coverage"):
                 yield Static("", id="coverage-title")

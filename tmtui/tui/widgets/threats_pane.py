@@ -42,7 +42,7 @@ class ThreatsPane(Pane):
         self._risk_order: dict[str, tuple[int, bool, tuple[str, int, str]]] = {}  # by id, as of the last draw
         self._drawn: tuple[list[str], list[str]] = ([], [])  # the ids of the last draw: as given, and as sorted
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         with Horizontal(classes="filters"):
             yield Select(
                 [(s.value.replace("_", " "), s.value) for s in ThreatStatus], prompt="Any status", id="filter-status"
