@@ -64,7 +64,9 @@ def threats_table(app: TmtuiApp) -> DataTable | None:
 async def show_every_threat(app: TmtuiApp, pilot: Pilot[int], threats: int) -> None:
     """Once the model is open, pane 2 asked for, and wait until it is the pane in view and its table holds every
     threat (a key pressed while the first screen is still being set up can be lost: ask again)."""
-    await until(lambda: isinstance(app.screen, MainScreen), lambda: pilot.pause(0.005))
+    # polled, not paused for: a pause waits on every widget of the loading screen and draws it again each time,
+    # which takes the interpreter from the thread reading the model
+    await until(lambda: isinstance(app.screen, MainScreen), lambda: asyncio.sleep(0.005))
 
     def in_view() -> bool:
         tabs = app.screen.query(TabbedContent)

@@ -6,6 +6,7 @@ import asyncio
 import collections
 import contextlib
 import datetime as dt
+import gc
 import os
 import signal
 import subprocess
@@ -115,6 +116,10 @@ class TmtuiApp(App[int]):
         self.model_changed: Signal[Changed] = Signal(self, "model-changed")
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # A pane, a scroll or a list is shown at once: a sliding tab underline only delays what was asked for,
+            # and its frames compete with drawing the pane (a third of showing pane 2 of a large model).
+            self.animation_level = "none"
 
     def notify(
         self,
@@ -142,6 +147,9 @@ class TmtuiApp(App[int]):
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_disk)
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what was held since the model was opened is collected as usual again
+
     def open_model(self, first: bool = False) -> None:
         """Open the model: at once when it is small, on a worker behind a loading screen when it is large."""
         show = self.push_screen if first else self.switch_screen
@@ -156,10 +164,16 @@ class TmtuiApp(App[int]):
             self._show_opened(self._read_session(), show)
 
     def _read_session(self) -> Session | Exception:
+        # Reading makes the whole model at once, none of it garbage: a collection in between would only walk it.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return Session.open(self.model_path)
         except (UnreadableError, ModelSyntaxError, DocumentError) as error:
             return error
+        finally:
+            if collecting:
+                gc.enable()
 
     @work(thread=True, exclusive=True, group="open")
     def read_in_background(self) -> None:
@@ -172,7 +186,13 @@ class TmtuiApp(App[int]):
         self._disk_stamp = self._stamp()
         if isinstance(result, Session):
             remember(self.model_path)
-            show(MainScreen(result))
+            main = MainScreen(result)
+            # The collector walked the whole model as read again and again while the first screen was built (a
+            # sixth of the first paint at 1,000 threats), and after each edit: what the app holds once the model is
+            # open is left out of collections until another model is opened or the app ends.
+            gc.unfreeze()
+            gc.freeze()
+            show(main)
             if self.capture_title is not None:
                 self.quick_threat(self.capture_title)
                 self.capture_title = None
