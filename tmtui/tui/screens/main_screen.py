@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING, cast
 
 from textual import on
@@ -30,6 +32,7 @@ TAB_TITLES: tuple[tuple[str, str, str, str], ...] = (
     ("Build", "Threats", "Do", "Review"),
 )
 PANES = (BuildingPane, ThreatsPane, MitigationsPane, ReviewPane)
+LAYOUT_PATIENCE = 0.5  # seconds a newly composed pane waits for its size before it is drawn at a guessed one
 # The manifesto's four questions, as the keys 1-4 describe them: each pane is headed by its own, whatever the width.
 QUESTIONS = tuple(next(k.description for k in KEYMAP if k.id == f"pane-{n}") for n in range(1, 5))
 
@@ -47,6 +50,7 @@ class MainScreen(Screen):
         super().__init__()
         self.session = session
         self._panes: list[Pane] = []  # fixed once composed; a query walks every widget, too slow for every edit
+        self._bringing: Pane | None = None  # the pane `show_pane` is bringing into view
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,17 +82,36 @@ class MainScreen(Screen):
     async def show_pane(self, number: int, reveal: tuple[str, str] | None = None) -> None:
         """Bring pane `number` into view, composed and drawn, with the cursor on `reveal` (a kind and an id)."""
         pane = self.panes[number - 1]
-        await pane.open()
-        self.query_one(TabbedContent).active = f"tab-{number}"
+        self._bringing = pane
+        try:
+            fresh = not pane.composed
+            await pane.open()
+            self.query_one(TabbedContent).active = f"tab-{number}"
+            if fresh:
+                # A list filled before it is laid out and focused is cut to a guessed width and drawn, then cut
+                # again and drawn again: thousands of rows are filled once the pane has its size and focus.
+                pane.focus_main()
+                await self._laid_out()
+        finally:
+            self._bringing = None
         if pane.stale:
             pane.refresh_from_model()
         if reveal is not None:
             cast("TmtuiApp", self.app).reveal(*reveal)
         pane.focus_main()
 
+    async def _laid_out(self) -> None:
+        """Until the screen has been laid out and drawn (bounded: a screen out of view is never drawn)."""
+        drawn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(lambda: drawn.done() or drawn.set_result(None))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(drawn, LAYOUT_PATIENCE)
+
     @on(TabbedContent.TabActivated)
     async def _tab_activated(self) -> None:
         pane = self.active_pane
+        if pane is self._bringing:  # `show_pane` draws it when it is ready
+            return
         await pane.open()
         # a pane still being composed (asked for twice) is drawn by whoever asked first
         if pane.composed and pane.stale and pane is self.active_pane:
