@@ -51,6 +51,8 @@ _CELL_MARKS = {
 
 @dataclass(frozen=True)
 class Cell:
+    """One element × STRIDE category of the grid: its state and the threats in it."""
+
     state: CellState
     threats: tuple[str, ...] = ()  # ids of the threats on this element in this category, open ones first
 
@@ -80,6 +82,8 @@ class ElementCoverage:
 
 @dataclass(frozen=True)
 class Coverage:
+    """The grid of elements × STRIDE, with its totals and what no threat covers."""
+
     elements: tuple[ElementCoverage, ...] = ()
     expected: int = 0  # expected (element, category) cells
     answered: int = 0  # of the expected cells

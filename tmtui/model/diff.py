@@ -21,6 +21,8 @@ DIFF_FIGURES: tuple[tuple[str, str, bool | None], ...] = (
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One key of a record that changed: its old and new value."""
+
     key: str
     old: Any
     new: Any
@@ -28,6 +30,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class RecordChange:
+    """A record added, removed or changed, with the keys that changed."""
+
     record_id: str
     kind: str  # singular: "threat"
     label: str
@@ -36,6 +40,8 @@ class RecordChange:
 
 @dataclass(frozen=True)
 class RiskMove:
+    """A threat whose risk moved between two versions."""
+
     record_id: str
     label: str
     old: Risk
@@ -44,6 +50,8 @@ class RiskMove:
 
 @dataclass
 class ModelDiff:
+    """What changed between two versions of a model, matched by kind and id."""
+
     added: list[RecordChange] = field(default_factory=list)
     removed: list[RecordChange] = field(default_factory=list)
     changed: list[RecordChange] = field(default_factory=list)

@@ -13,6 +13,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
+    """A problem of the model: an error or a warning, with the record, key and line it is about."""
+
     severity: Severity
     message: str
     kind: str | None = None  # table name ("threats"), "system", or None for the whole file

@@ -26,6 +26,8 @@ RISK_WEIGHT: dict[Risk, int] = {
 
 @dataclass(frozen=True)
 class Metrics:
+    """The figures of "How well did we do?", computed from the model."""
+
     threats: int
     open: int
     open_high_risk: int  # open threats whose risk is high or critical
@@ -96,6 +98,8 @@ SNAPSHOT_FIGURES: tuple[tuple[str, str, bool | None], ...] = (
 
 @dataclass(frozen=True)
 class FigureChange:
+    """One figure of a review beside its value now."""
+
     key: str
     label: str
     before: int | None  # None: the review did not keep this figure (or kept something that is not a number)

@@ -101,6 +101,8 @@ class Record:
 
 @dataclass
 class System:
+    """The system being modeled: its name, what it is, who owns the model."""
+
     name: str = _spec("text", "Name")
     description: str = _spec("text", "Description", multiline=True)
     owners: list[str] = _spec("strings", "Owners")
@@ -112,6 +114,8 @@ class System:
 
 @dataclass
 class Asset(Record):
+    """Something worth protecting (card numbers, a signing key), with how sensitive it is."""
+
     KIND: ClassVar[str] = "assets"
     PREFIX: ClassVar[str] = "A"
     SINGULAR: ClassVar[str] = "asset"
@@ -123,6 +127,8 @@ class Asset(Record):
 
 @dataclass
 class Boundary(Record):
+    """A trust boundary: where data passes between parts trusted differently."""
+
     KIND: ClassVar[str] = "boundaries"
     PREFIX: ClassVar[str] = "B"
     SINGULAR: ClassVar[str] = "trust boundary"
@@ -133,6 +139,8 @@ class Boundary(Record):
 
 @dataclass
 class Component(Record):
+    """A part of the system: a process, a data store, or something external to it."""
+
     KIND: ClassVar[str] = "components"
     PREFIX: ClassVar[str] = "C"
     SINGULAR: ClassVar[str] = "component"
@@ -147,6 +155,8 @@ class Component(Record):
 
 @dataclass
 class Flow(Record):
+    """Data moving from one component to another, with what it carries and how it is protected."""
+
     KIND: ClassVar[str] = "flows"
     PREFIX: ClassVar[str] = "F"
     LABEL: ClassVar[str] = "label"
@@ -164,6 +174,8 @@ class Flow(Record):
 
 @dataclass
 class Story(Record):
+    """A user story the system serves."""
+
     KIND: ClassVar[str] = "stories"
     PREFIX: ClassVar[str] = "US"
     LABEL: ClassVar[str] = "text"
@@ -174,6 +186,8 @@ class Story(Record):
 
 @dataclass
 class Assumption(Record):
+    """Something taken as true about the system or its surroundings."""
+
     KIND: ClassVar[str] = "assumptions"
     PREFIX: ClassVar[str] = "AS"
     LABEL: ClassVar[str] = "text"
@@ -184,6 +198,8 @@ class Assumption(Record):
 
 @dataclass
 class Threat(Record):
+    """What could go wrong: the threat statement, what it targets, how likely and how bad, and its status."""
+
     KIND: ClassVar[str] = "threats"
     PREFIX: ClassVar[str] = "T"
     LABEL: ClassVar[str] = "title"
@@ -216,6 +232,8 @@ class Threat(Record):
 
 @dataclass
 class Mitigation(Record):
+    """What we are going to do about one or more threats, with its status, owner and ticket."""
+
     KIND: ClassVar[str] = "mitigations"
     PREFIX: ClassVar[str] = "M"
     LABEL: ClassVar[str] = "title"
@@ -236,6 +254,8 @@ class Mitigation(Record):
 
 @dataclass
 class Review(Record):
+    """A review of the model: when, who took part, and the figures at that moment."""
+
     KIND: ClassVar[str] = "reviews"
     PREFIX: ClassVar[str] = "R"
     LABEL: ClassVar[str] = "date"
