@@ -215,12 +215,15 @@ def process_figures(path: Path, repeat: int) -> None:
             return lambda: subprocess.run(command, capture_output=True, check=False, cwd=ROOT, env=environment)
 
         floor_run = run("-c", f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))")
+        # the `tmtui` a user runs: the installed script beside this Python, or `python -m tmtui` without one
+        script = Path(sys.executable).with_name("tmtui")
+        tmtui = (str(script),) if script.exists() else ("-m", "tmtui")
         for label, args in (
-            ("`tmtui check`", ("-m", "tmtui", "check", str(path))),
-            ("`tmtui export` (markdown)", ("-m", "tmtui", "export", str(path))),
-            ("`tmtui export --format json`", ("-m", "tmtui", "export", str(path), "--format", "json")),
+            ("`tmtui check`", ("check", str(path))),
+            ("`tmtui export` (markdown)", ("export", str(path))),
+            ("`tmtui export --format json`", ("export", str(path), "--format", "json")),
         ):
-            command_run = run(*args)
+            command_run = run(*tmtui, *args)
             floor_run(), command_run()  # compiles the bytecode
             floors, times = [], []
             for _ in range(repeat):
