@@ -23,7 +23,7 @@ _INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&]|[^\S ]|  |^ | $|" + _UNSAFE.pat
 
 def inline(text: str) -> str:
     """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
-    if _INLINE_WORK.search(text) is None:  # most titles and every plain id: nothing to do
+    if (text.isascii() and text.isalnum()) or _INLINE_WORK.search(text) is None:  # ids, most titles: as they are
         return text
     text = clean(text).replace("&", "&amp;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)

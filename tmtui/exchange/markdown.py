@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
-from tmtui.model import Model, Stride, ThreatStatus, compute_metrics, risk_of, threat_sentence, threats_by_risk
+from tmtui.model import (
+    Level,
+    MitigationStatus,
+    Model,
+    Risk,
+    Stride,
+    ThreatStatus,
+    compute_metrics,
+    risk_of,
+    threat_sentence,
+    threats_by_risk,
+)
 from tmtui.model.coverage import Coverage, compute_coverage
 from tmtui.model.diff import ModelDiff
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
@@ -31,7 +42,15 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _label(value: str | None) -> str:
-    return inline(value.replace("_", " ")) if value else ""
+    if not value:
+        return ""
+    known = _LABELS.get(value)
+    return known if known is not None else inline(value.replace("_", " "))
+
+
+# Labels of the vocabularies, looked up for each record instead of made again
+_LABELS = {v.value: v.value.replace("_", " ") for e in (Risk, ThreatStatus, MitigationStatus, Level) for v in e}
+_STRIDE_LABELS = {s.value: s.label for s in Stride}
 
 
 def mermaid_flowchart(model: Model) -> list[str]:
@@ -176,10 +195,8 @@ def _going_wrong(model: Model) -> list[str]:
 
 
 def _stride_label(value: str) -> str:
-    try:
-        return Stride(value).label
-    except ValueError:
-        return inline(value)
+    known = _STRIDE_LABELS.get(value)
+    return known if known is not None else inline(value)
 
 
 def _doing(model: Model) -> list[str]:

@@ -122,14 +122,17 @@ def _categories(threat: Threat) -> set[Stride]:
     return {Stride(s) for s in threat.stride if s in _STRIDE_VALUES}
 
 
+_EMPTY = {True: Cell(CellState.NOT_CONSIDERED), False: Cell(CellState.NOT_EXPECTED)}  # most cells: shared
+
+
 def _cell(threats: list[Threat], expected: bool) -> Cell:
+    if not threats:
+        return _EMPTY[expected]
     still_open = [t.id for t in threats if t.effective_status == ThreatStatus.OPEN]
     decided = [t.id for t in threats if t.effective_status != ThreatStatus.OPEN]
     if still_open:
         return Cell(CellState.OPEN, (*still_open, *decided))
-    if threats:
-        return Cell(CellState.ANSWERED, tuple(decided))
-    return Cell(CellState.NOT_CONSIDERED if expected else CellState.NOT_EXPECTED)
+    return Cell(CellState.ANSWERED, tuple(decided))
 
 
 def compute_coverage(model: Model) -> Coverage:
