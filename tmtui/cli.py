@@ -398,8 +398,6 @@ def render_report(model: Model, fmt: str) -> str:
 
 
 def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
-    from tmtui.document.save import write_atomically
-
     loaded, model = _parsed(path)
     if output is not None:
         refuse_output(output, path)
@@ -411,6 +409,8 @@ def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
         # the exporters already escape or drop control characters; this keeps the terminal safe regardless
         sys.stdout.write(_printable(report, sys.stdout))
         return EXIT_OK
+    from tmtui.document.save import write_atomically
+
     try:
         write_atomically(output, report.encode("utf-8"))
     except OSError as error:

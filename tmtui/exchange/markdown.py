@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
 from tmtui.model import (
@@ -18,8 +19,10 @@ from tmtui.model import (
     threats_by_risk,
 )
 from tmtui.model.coverage import Coverage, compute_coverage
-from tmtui.model.diff import ModelDiff
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
+
+if TYPE_CHECKING:
+    from tmtui.model.diff import ModelDiff
 
 CELL_LEGEND = "✓ answered · ! open threat · ? not yet considered · · not expected for this kind of element"
 
