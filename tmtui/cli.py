@@ -618,11 +618,11 @@ def cmd_diff(paths: Sequence[Path], since: str | None, fmt: str) -> int:
 
 def _print_diff(result: ModelDiff) -> None:
     for change in result.added:
-        _say(f"+ {change.record_id} {change.label}  (new {change.kind})")
+        _say(f"+ {change.shown_id} {change.label}  (new {change.kind})")
     for change in result.removed:
-        _say(f"- {change.record_id} {change.label}  (removed {change.kind})")
+        _say(f"- {change.shown_id} {change.label}  (removed {change.kind})")
     for change in result.changed:
-        _say(f"~ {change.record_id} {change.label}")
+        _say(f"~ {change.shown_id} {change.label}")
         for field_change in change.changes:
             _say(f"    {field_change.key}: {_shown(field_change.old)} → {_shown(field_change.new)}")
     for move in result.risk_moved:

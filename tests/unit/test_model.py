@@ -198,6 +198,40 @@ def test_diff_names_added_removed_changed_and_risk_moves():
     assert diff_models(old, old).empty
 
 
+def test_diff_sees_records_without_an_id_and_every_copy_of_a_repeated_id():
+    """Both are errors `check` names, and a diff on a pull request must still show what such a change does."""
+    from tmtui.model.diff import diff_models
+
+    old, _ = model_from_data(
+        {
+            "threats": [
+                {"title": "kept, no id"},
+                {"title": "edited, no id"},
+                {"id": "T1", "title": "first T1"},
+                {"id": "T1", "title": "second T1"},
+            ]
+        }
+    )
+    new, _ = model_from_data(
+        {
+            "threats": [
+                {"title": "kept, no id"},
+                {"title": "edited now, no id"},
+                {"id": "T1", "title": "first T1"},
+                {"id": "T1", "title": "second T1, changed"},
+                {"id": "T1", "title": "third T1"},
+            ]
+        }
+    )
+    result = diff_models(old, new)
+    assert [(c.shown_id, c.label) for c in result.added] == [("(no id)", "edited now, no id"), ("T1", "third T1")]
+    assert [(c.shown_id, c.label) for c in result.removed] == [("(no id)", "edited, no id")]
+    assert [(c.record_id, [(f.key, f.old, f.new) for f in c.changes]) for c in result.changed] == [
+        ("T1", [("title", "second T1", "second T1, changed")])
+    ]
+    assert diff_models(new, new).empty
+
+
 def test_control_characters_in_any_text_field_are_a_warning_naming_record_and_field():
     model, _ = model_from_data(
         {

@@ -375,14 +375,14 @@ def diff_markdown(result: ModelDiff, old_name: str, new_name: str) -> str:
         if changes:
             lines += [f"### {title} ({len(changes)})", ""]
             lines += _table(
-                ["Id", "Kind", "Title"], ([inline(c.record_id), inline(c.kind), cell(c.label)] for c in changes)
+                ["Id", "Kind", "Title"], ([inline(c.shown_id), inline(c.kind), cell(c.label)] for c in changes)
             )
     if result.changed:
         lines += [f"### Changed ({len(result.changed)})", ""]
         lines += _table(
             ["Id", "Title", "Field", "Before", "After"],
             (
-                [inline(c.record_id), cell(c.label), inline(f.key), _value(f.old), _value(f.new)]
+                [inline(c.shown_id), cell(c.label), inline(f.key), _value(f.old), _value(f.new)]
                 for c in result.changed
                 for f in c.changes
             ),

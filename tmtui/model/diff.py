@@ -37,6 +37,10 @@ class RecordChange:
     label: str
     changes: tuple[FieldChange, ...] = ()
 
+    @property
+    def shown_id(self) -> str:
+        return self.record_id or "(no id)"
+
 
 @dataclass(frozen=True)
 class RiskMove:
@@ -87,12 +91,17 @@ def _field_changes(old: Any, new: Any) -> tuple[FieldChange, ...]:
     )
 
 
-def _by_id(model: Model) -> dict[tuple[str, str], Record]:
-    """Records by kind and id; of records that share an id (which `check` flags), the first is compared."""
-    records: dict[tuple[str, str], Record] = {}
+def _keyed(model: Model) -> dict[tuple[str, str, str, int], Record]:
+    """Every record, by kind, id and which record of that id it is (an id the file repeats, which `check` flags,
+    is matched in file order). A record without an id can only be told by what it holds: one that holds the same
+    in both versions is unchanged, any other is removed or added."""
+    records: dict[tuple[str, str, str, int], Record] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for record in model.all_records():
-        if record.id:
-            records.setdefault((record.KIND, record.id), record)
+        content = "" if record.id else repr(sorted(_values(record).items(), key=lambda item: item[0]))
+        name = (record.KIND, record.id, content)
+        seen[name] = seen.get(name, -1) + 1
+        records[(*name, seen[name])] = record
     return records
 
 
@@ -102,7 +111,7 @@ def diff_models(old: Model, new: Model) -> ModelDiff:
     system = _field_changes(old.system, new.system)
     if system:
         result.changed.append(RecordChange("system", "system", new.system.name, system))
-    old_records, new_records = _by_id(old), _by_id(new)
+    old_records, new_records = _keyed(old), _keyed(new)
     for key, record in new_records.items():
         old_record = old_records.get(key)
         if old_record is None:
