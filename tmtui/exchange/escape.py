@@ -18,29 +18,35 @@ def clean(text: str) -> str:
 
 
 # Anything `inline` would change: a character it escapes or drops, whitespace but single spaces between words.
-_INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&]|[^\S ]|  |^ | $|" + _UNSAFE.pattern)
+_INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|[^\S ]|  |^ | $|" + _UNSAFE.pattern)
+# Where GitHub would read `@name` as a mention (notifying that person or team) or `#12` as a link to an issue
+# (putting a note in its timeline), which no backslash prevents: a zero-width space goes between, written as
+# an entity so that it can be seen in the Markdown. A report pasted into a pull request then pings nobody.
+_REFERENCE = re.compile(r"(?<=@)(?=[A-Za-z0-9])|(?<=\\#)(?=[0-9])")
+
+
+def _escaped(text: str) -> str:
+    """`clean` text with every character that could be markup or a reference made plain."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text).replace("&", "&amp;"))
+    return _REFERENCE.sub("&#8203;", text) if "@" in text or "#" in text else text
 
 
 def inline(text: str) -> str:
     """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
     if (text.isascii() and text.isalnum()) or _INLINE_WORK.search(text) is None:  # ids, most titles: as they are
         return text
-    text = clean(text).replace("&", "&amp;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.split())
+    return " ".join(_escaped(text).split())
 
 
 # Anything `block` would change in a text of one line but the spaces around it.
-_BLOCK_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&]|[^\S ]|^\s*(?:[-+=]|\d+[.)])|" + _UNSAFE.pattern)
+_BLOCK_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|[^\S ]|^\s*(?:[-+=]|\d+[.)])|" + _UNSAFE.pattern)
 
 
 def block(text: str) -> str:
     """Multi-line text as paragraphs that render as written: line breaks kept, no markup, no raw HTML."""
     if _BLOCK_WORK.search(text) is None:  # one plain line, as a threat's sentence usually is
         return text.strip()
-    text = clean(text).replace("&", "&amp;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    text = _LINE_START.sub(_escape_line_start, text)
+    text = _LINE_START.sub(_escape_line_start, _escaped(text))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip())]
     # A trailing backslash makes a hard line break, so single newlines inside a paragraph survive.
     return "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in paragraphs if p)
