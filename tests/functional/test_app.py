@@ -376,7 +376,7 @@ async def test_the_system_summary_is_edited_in_place(commented_file, commented_t
     app = make_app(commented_file)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("1")
-        app.screen.active_pane.open_section("system")
+        await app.screen.active_pane.open_section("system")
         await pilot.pause()
         name = app.screen.query_one("#system #field-name Input", Input)
         name.focus()
@@ -573,7 +573,7 @@ async def test_odd_but_readable_models_can_be_browsed_and_edited_without_a_crash
                 await settle(app, pilot)
             assert isinstance(app.screen, MainScreen)
         await pilot.press("1")
-        app.screen.active_pane.open_section("system")
+        await app.screen.active_pane.open_section("system")
         await pilot.pause()
         name = app.screen.query_one("#system #field-name Input", Input)
         name.focus()

@@ -116,7 +116,7 @@ async def test_hostile_text_is_shown_literally_everywhere_and_never_reaches_the_
 
         building = app.screen.query_one("#pane-1")
         for section in [*LIST_SECTIONS, "system", "map"]:
-            building.open_section(section)
+            await building.open_section(section)
             await settle(pilot)
             assert_nothing_reaches_the_terminal(app, f"pane 1, {section}")
             if section == "system":

@@ -76,7 +76,7 @@ async def test_a_change_on_disk_while_panes_3_and_4_were_never_shown_shows_in_th
 async def test_typing_in_the_system_form_then_ctrl_q_saves_it_with_the_other_panes_never_composed(commented_file):
     app = make_app(commented_file, autosave=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.screen.active_pane.open_section("system")
+        await app.screen.active_pane.open_section("system")
         await pilot.pause()
         name = app.screen.query_one("#system #field-name Input", Input)
         name.focus()

@@ -197,7 +197,7 @@ async def test_filtering_a_reference_choice_narrows_its_options(model_file: Path
     async with make_app(model_file).run_test(size=(100, 40)) as pilot:
         app = pilot.app
         await pilot.press("1")
-        app.screen.query_one("#pane-1").open_section("components")
+        await app.screen.query_one("#pane-1").open_section("components")
         await settle(pilot)
         app.screen.query_one("#components", RecordList).table.focus()
         await pilot.press("enter")
@@ -264,7 +264,7 @@ async def test_wide_text_is_clipped_with_an_ellipsis_by_cell_width(model_file: P
 async def test_the_map_keeps_its_boxes_at_80_columns(model_file: Path) -> None:
     async with make_app(model_file).run_test(size=(80, 24)) as pilot:
         app = pilot.app
-        app.screen.query_one("#pane-1").open_section("map")
+        await app.screen.query_one("#pane-1").open_section("map")
         await settle(pilot)
         drawn = [line.rstrip() for line in widget_lines(app, "#map-text") if line.strip()]
         assert drawn[0].startswith("┌ Internet")

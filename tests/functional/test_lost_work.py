@@ -67,7 +67,7 @@ async def test_escape_on_the_system_form_commits_the_field_and_leaves_it(comment
     app = make_app(commented_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
-        app.screen.active_pane.open_section("system")
+        await app.screen.active_pane.open_section("system")
         await pilot.pause()
         name = app.screen.query_one("#system #field-name Input", Input)
         name.focus()
@@ -84,7 +84,7 @@ async def test_a_new_record_whose_only_field_is_typed_is_added_when_left(comment
     app = make_app(commented_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
-        app.screen.active_pane.open_section("assumptions")
+        await app.screen.active_pane.open_section("assumptions")
         app.screen.active_pane.focus_main()
         await pilot.press("n")
         assert isinstance(app.screen, RecordScreen) and app.screen.kind == "assumptions"

@@ -287,7 +287,7 @@ async def test_s_in_pane_one_away_from_components_and_flows_shows_every_suggesti
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
         pane = app.screen.query_one(BuildingPane)
-        pane.open_section("boundaries")
+        await pane.open_section("boundaries")
         pane.focus_main()
         await pilot.press("s")
         await settle(app, pilot)

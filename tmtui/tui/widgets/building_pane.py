@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -28,6 +31,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("map", "Map", ""),
 )
 LIST_SECTIONS = [key for key, _, hint in SECTIONS if hint]
+HINTS = {key: hint for key, _, hint in SECTIONS}
 
 
 # Kinds the system map does not draw: an edit of only these (a threat added, a mitigation's status) leaves it
@@ -44,29 +48,49 @@ class BuildingPane(Pane):
         # the sections out of view, each with what changed since it was last drawn: drawn when next shown, so a
         # model of thousands of components does not fill lists nobody is looking at (None: any record may have)
         self._behind: dict[str, Changed] = {key: None for key, _, _ in SECTIONS}
+        # a section's list or form is composed the first time it is shown, one section at a time
+        self._composed_sections = {self.section}
+        self._composing = asyncio.Lock()
 
     def compose_content(self) -> ComposeResult:
         with Horizontal():
             yield OptionList(*[Option(title, id=key) for key, title, _ in SECTIONS], id="sections")
             with ContentSwitcher(initial=self.section, id="building-content"):
-                with VerticalScroll(id="system", can_focus=False):
-                    yield Static("The system: what it does, for whom, and who owns this model.", classes="hint")
-                    yield RecordForm(self.session, SYSTEM, SYSTEM)
-                for key, _, hint in SECTIONS:
-                    if hint:
-                        yield RecordList(key, columns_for(key), hint, id=key)
-                with VerticalScroll(id="map"):
-                    yield Static("", id="map-text")
+                yield self._section_content(self.section)
+
+    def _section_content(self, key: str) -> Widget:
+        if key == "system":
+            return VerticalScroll(
+                Static("The system: what it does, for whom, and who owns this model.", classes="hint"),
+                RecordForm(self.session, SYSTEM, SYSTEM),
+                id="system",
+                can_focus=False,
+            )
+        if key == "map":
+            return VerticalScroll(Static("", id="map-text"), id="map")
+        return RecordList(key, columns_for(key), HINTS[key], id=key)
 
     def on_content_mounted(self) -> None:
         sections = self.query_one("#sections", OptionList)
-        sections.highlighted = [key for key, _, _ in SECTIONS].index(self.section)
+        with sections.prevent(OptionList.OptionHighlighted):
+            sections.highlighted = [key for key, _, _ in SECTIONS].index(self.section)
 
     @on(OptionList.OptionHighlighted, "#sections")
-    def _section_chosen(self, event: OptionList.OptionHighlighted) -> None:
-        self.show_section(str(event.option.id))
+    async def _section_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # highlighted before another section was opened (the list's own first highlight, at mount)
+        await self.show_section(str(event.option.id))
 
-    def show_section(self, key: str) -> None:
+    async def show_section(self, key: str) -> None:
+        """Show section `key`, composed the first time it is asked for."""
+        async with self._composing:
+            if key not in self._composed_sections:
+                await self.query_one(ContentSwitcher).add_content(self._section_content(key))
+                self._composed_sections.add(key)
+            self._switch_to(key)
+
+    def _switch_to(self, key: str) -> None:
+        """Show section `key`, already composed, drawn from the model if it changed while out of view."""
         self.section = key
         if key in self._behind and not self.stale:
             self._draw_section(key, self._behind.pop(key))
@@ -89,13 +113,19 @@ class BuildingPane(Pane):
 
     def list_for_new(self) -> RecordList:
         record_list = super().list_for_new()
-        if self.section != record_list.kind:
-            self.open_section(record_list.kind)
+        if self.section != record_list.kind:  # a list that has focus is composed
+            self._highlight(record_list.kind)
+            self._switch_to(record_list.kind)
         return record_list
 
-    def open_section(self, key: str) -> None:
-        self.query_one("#sections", OptionList).highlighted = [k for k, _, _ in SECTIONS].index(key)
-        self.show_section(key)
+    async def open_section(self, key: str) -> None:
+        self._highlight(key)
+        await self.show_section(key)
+
+    def _highlight(self, key: str) -> None:
+        sections = self.query_one("#sections", OptionList)
+        with sections.prevent(OptionList.OptionHighlighted):
+            sections.highlighted = [k for k, _, _ in SECTIONS].index(key)
 
     def refresh_from_model(self) -> None:
         """The section titles with their counts, and the section in view; the others when they are next shown."""
