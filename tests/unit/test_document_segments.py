@@ -130,7 +130,7 @@ def _header_kinds(text: str) -> list[str]:
 
 
 def _header_lines(index: Any) -> dict[Any, int]:
-    return {where: index.line_at(start) for where, start in index.headers.items()}
+    return {where: index.header_line(where) for where in index.headers}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,6 +144,47 @@ def test_the_quick_header_index_agrees_with_the_scan_whenever_it_answers(text):
         assert _header_lines(quick) == {
             where: line for where, line in exact.items() if where[0] is None or "." not in where[0]
         }
+
+
+def _cut(cut: Any) -> tuple[Any, ...]:
+    return cut.preamble, [(s.text, s.path, s.array, s.header) for s in cut.segments], cut.closing
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model_text(), st.sampled_from(["", "\n# closing comment\n", "\n\n# set apart\n\n"]))
+def test_the_quick_split_cuts_exactly_where_the_scan_cuts(text, ending):
+    """Given the parsed data, split() finds the headers with searches in C and ends each block at the last line
+    that is neither blank nor a comment; whenever it answers, the cut is the scan's, byte for byte."""
+    text += ending
+    assert _cut(split(text, data=tomllib.loads(text))) == _cut(split(text))
+
+
+def test_a_file_written_as_tmtui_writes_one_is_opened_and_placed_without_the_line_scan(commented_text, monkeypatch):
+    from tmtui.document import segments
+
+    def no_scan(*_: Any) -> Any:
+        raise AssertionError("the line-by-line scan ran")
+
+    monkeypatch.setattr(segments, "statements", no_scan)
+    document = Document.from_text(commented_text)
+    assert document.read_only_kinds == {} and document.to_bytes() == commented_text.encode()
+    findings = [Finding(Severity.ERROR, "", "threats", 1, "T2", "title")]
+    assert place_findings(findings, commented_text, tomllib.loads(commented_text))[0].line is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[[threats]]\nid = "T1"\nnotes = """\nfirst\n#last line"""\n\n[[threats]]\nid = "T2"\n',
+        "[[threats]]\nid = 'T1'\nnotes = '''\n  # indented last line'''\n[[threats]]\nid = 'T2'\n",
+        '[[threats]]\nid = "T1"\nnotes = """joined \\\n   # to this"""\n# a comment\n[[threats]]\nid = "T2"\n',
+    ],
+)
+def test_a_comment_looking_line_that_closes_a_string_stays_in_its_record(text):
+    data = tomllib.loads(text)
+    cut = split(text, data=data)
+    assert _cut(cut) == _cut(split(text))
+    assert tomllib.loads(cut.segments[0].text) == {"threats": [data["threats"][0]]}
 
 
 @pytest.mark.parametrize(
@@ -362,8 +403,8 @@ def test_an_edited_segment_that_would_not_read_back_as_its_record_is_refused(mon
 def test_a_scan_that_disagrees_with_tomllib_makes_the_kind_read_only(monkeypatch):
     from tmtui.document import edit, segments
 
-    def missing_the_last_header(text: str, at_file_start: bool = True) -> segments.Split:
-        cut = segments.split(text, at_file_start)
+    def missing_the_last_header(text: str, at_file_start: bool = True, data: Any = None) -> segments.Split:
+        cut = segments.split(text, at_file_start, data)
         return segments.Split(cut.preamble, cut.segments[:-1], cut.segments[-1].text + cut.closing)
 
     monkeypatch.setattr(edit, "split", missing_the_last_header)

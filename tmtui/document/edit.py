@@ -173,7 +173,7 @@ class Document:
         except SchemaTooNewError as error:
             raise UnreadableError(path, str(error)) from None
         try:
-            cut = split(source.text)
+            cut = split(source.text, data=data)
         except ScanError as error:  # the file parsed, so a scanner bug: refuse every edit rather than guess
             cut = None
             scan_problem = f"tmtui cannot tell where each record is written ({error}); the file is read-only"

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tmtui.document.headers import holds_text, plain_headers
 from tmtui.model.findings import Finding
 
 _KEY = re.compile(r"""[ \t]*("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[=.]""")
@@ -51,6 +52,10 @@ class LineIndex:
             self._lines.append(line)
         return line
 
+    def header_line(self, where: Where) -> int:
+        """The line of the header of a place in `headers`."""
+        return self.line_at(self._starts[self.headers[where]])
+
     def line_of(self, finding: Finding) -> int | None:
         where = (finding.kind, finding.index)
         if finding.field is not None:
@@ -76,7 +81,7 @@ class LineIndex:
         quick = self._plain_key_line(block, key, where)
         if quick is not None:
             return quick
-        from tmtui.document.segments import header_path, statements  # only files the quick index declines
+        from tmtui.document.segments import header_path, statements
 
         keys = self._keys.get(block)
         if keys is None:
@@ -104,7 +109,7 @@ class LineIndex:
         row = self.data.get(where[0])
         if where[1] is not None:
             row = row[where[1]] if isinstance(row, list) and where[1] < len(row) else None
-        if not isinstance(row, dict) or _holds_text(row, {key}, key):
+        if not isinstance(row, dict) or holds_text(row, {key}, key):
             return None
         match = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.MULTILINE).search(self.text, *self._span(block))
         return self.line_at(match.start()) if match is not None else None
@@ -123,79 +128,31 @@ def place_findings(findings: list[Finding], text: str, data: dict[str, Any] | No
     return (plain or index_lines(text)).place(findings)
 
 
-# A line that starts with `[`: every header does, and so may a line inside a multi-line array or string. Both
-# patterns are searched in the text after a newline put before it, which C finds far quicker than `^`.
-_BRACKET_LINE = re.compile(r"\n[ \t]*\[")
-# A header as tmtui and most people write it: `[name]`, `[[name]]` or a record's `[name.part]`, names starting
-# with a letter (so never a value of an array: `[1]`, `[true]`, `[[0]]` start otherwise or are no bare names).
-_PLAIN_NAME = r"(?!(?:true|false|inf|nan)\])[A-Za-z][A-Za-z0-9_-]*"
-_PLAIN_HEADER = re.compile(rf"\n[ \t]*(\[\[?)({_PLAIN_NAME})(\.{_PLAIN_NAME})?(\]\]?)[ \t]*(?:#[^\n]*)?(?=\n|\Z)")
-
-
 def _plain_headers(text: str, data: dict[str, Any]) -> LineIndex | None:
-    """The index of a file whose every line that starts with `[` is a plain header, found with searches in C
-    instead of a scan line by line; None when the file is not like that, and the scan must decide.
-
-    Such a line inside a multi-line array would be an array of a bare word, which TOML has not; inside a
-    multi-line string it would be text of a value. So when no string value holds the text of a header, and the
-    headers of each kind are as many as its records, every such line is a header.
-    """
-    lines = "\n" + text
-    headers = list(_PLAIN_HEADER.finditer(lines))
-    if len(headers) != len(_BRACKET_LINE.findall(lines)):
+    """The index of a file whose headers `segments.plain_headers` finds without reading it line by line."""
+    headers = plain_headers(text, data)
+    if headers is None:
         return None
     index = LineIndex(text, data=data)
     index.add((None, None), 0)
     counts: dict[str, int] = {}
-    shown: set[str] = set()
-    for match in headers:
-        opening, name, part, closing = match.groups()
-        if len(opening) != len(closing):
-            return None
-        shown.add(f"{opening}{name}{part or ''}{closing}")
-        if part is not None:
-            if opening == "[[" or name not in counts:
-                return None  # a sub-table of anything but the latest record: left to the scan
-            continue
-        if opening == "[[":
-            number = counts.get(name, 0)
-            counts[name] = number + 1
-            where: Where = (name, number)
-        elif (name, None) in index.headers or not isinstance(data.get(name), dict):
-            return None
+    for header in headers:
+        if header.part is not None:
+            continue  # a sub-table of the record above: in its block
+        if header.array:
+            number = counts.get(header.name, 0)
+            counts[header.name] = number + 1
+            index.add((header.name, number), header.start)
         else:
-            where = (name, None)
-        index.add(where, match.start())  # the newline before the header: in `text`, where its line starts
-    for kind, count in counts.items():
-        records = data.get(kind)
-        if not isinstance(records, list) or len(records) != count:
-            return None
-    if _holds_text(data, shown, "["):
-        return None
+            index.add((header.name, None), header.start)
     return index
-
-
-def _holds_text(data: dict[str, Any] | list[Any], needles: set[str], mark: str) -> bool:
-    """Whether a string anywhere in `data` holds one of `needles`, each of which holds `mark` (a quick test)."""
-    level: list[Any] = [data]
-    while level:
-        below = []
-        for container in level:
-            for value in container.values() if container.__class__ is dict else container:
-                if value.__class__ is str:
-                    if mark in value and any(needle in value for needle in needles):
-                        return True
-                elif value.__class__ is dict or value.__class__ is list:
-                    below.append(value)
-        level = below
-    return False
 
 
 def index_lines(text: str) -> LineIndex:
     """Where each top-level table starts, from the same scan that cuts a file into segments (so a line such as
     `[[threats]]` inside a multi-line string is never taken for a header). Top-level keys are the block
     (None, None); sub-tables such as [reviews.metrics] belong to the record above them."""
-    from tmtui.document.segments import header_path, statements  # its patterns take a while to compile
+    from tmtui.document.segments import header_path, statements
 
     index = LineIndex(text)
     index.add((None, None), 0)

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tmtui.document.headers import plain_headers
+
 # Strings and comments are skipped whole, so brackets, quotes and `#` inside them count for nothing. Possessive
 # quantifiers keep long strings linear.
 _TOKEN = re.compile(
@@ -163,9 +165,56 @@ def _glued_end(text: str, start: int, stop: int) -> int:
     return pos
 
 
-def split(text: str, at_file_start: bool = True) -> Split:
+# A comment line that holds triple quotes: it might be the last line of a multi-line string instead.
+_COMMENT_WITH_QUOTES = re.compile(r"\n[ \t]*#[^\n]*(?:\"\"\"|\'\'\')")
+
+
+def _quick_split(text: str, data: dict[str, Any]) -> Split | None:
+    """`split(text)` for a file whose headers `plain_headers` finds, without reading it line by line: a block
+    ends at the last line before the next header that is neither blank nor a comment. None where that could be
+    wrong (a comment-looking line that could close a multi-line string): the scan decides."""
+    headers = plain_headers(text, data)
+    if headers is None or _COMMENT_WITH_QUOTES.search("\n" + text):
+        return None
+    boundaries: list[int] = []
+    heads: list[tuple[int, tuple[str, ...], bool]] = []
+    for header in headers:
+        if header.part is not None:
+            continue  # a sub-table of the record above: part of its segment
+        boundaries.append(_glued_end(text, _statement_end_before(text, header.start), header.start))
+        line = text[header.start : text.find("\n", header.start) % (len(text) + 1)]
+        heads.append((header.start + len(line) - len(line.lstrip(" \t")), (header.name,), header.array))
+    closing_start = _glued_end(text, _statement_end_before(text, len(text)), len(text))
+    if not heads:
+        return Split(text[:closing_start], [], text[closing_start:])
+    ends = [*boundaries[1:], closing_start]
+    segments = [
+        Segment(text[begin:finish], path, array, bracket - begin)
+        for begin, finish, (bracket, path, array) in zip(boundaries, ends, heads, strict=True)
+    ]
+    return Split(text[: boundaries[0]], segments, text[closing_start:])
+
+
+def _statement_end_before(text: str, stop: int) -> int:
+    """The end (past its newline) of the last line before `stop` that is neither blank nor a comment; 0 if none."""
+    end = stop
+    while end > 0:
+        start = text.rfind("\n", 0, end - 1) + 1
+        first = text[start:end].lstrip(" \t\r\n")[:1]
+        if first and first != "#":
+            return end
+        end = start
+    return 0
+
+
+def split(text: str, at_file_start: bool = True, data: dict[str, Any] | None = None) -> Split:
     """Cut `text` into segments. With `at_file_start` false, `text` is a stretch of a file that starts where a
-    block ended, so comment lines at its start are glued to nothing before them only if it is the file's start."""
+    block ended, so comment lines at its start are glued to nothing before them only if it is the file's start.
+    `data`, what tomllib read from the whole file, lets most files be cut without reading them line by line."""
+    if data is not None and at_file_start:
+        quick = _quick_split(text, data)
+        if quick is not None:
+            return quick
     segments: list[Segment] = []
     boundaries: list[int] = []  # where each segment's text starts
     heads: list[tuple[int, tuple[str, ...], bool]] = []
