@@ -181,11 +181,16 @@ class TmtuiApp(App[int]):
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._show_opened, result, self.switch_screen)
 
+    @work(thread=True, group="recent", description="remember the model among the recent ones")
+    def remember_in_background(self, path: Path) -> None:
+        """Put `path` first among the recent models: a write (and fsync) the first screen does not wait for."""
+        remember(path)
+
     def _show_opened(self, result: Session | Exception, show: Callable[[Screen], object]) -> None:
         self.session = result if isinstance(result, Session) else None
         self._disk_stamp = self._stamp()
         if isinstance(result, Session):
-            remember(self.model_path)
+            self.remember_in_background(self.model_path)
             main = MainScreen(result)
             # The collector walked the whole model as read again and again while the first screen was built (a
             # sixth of the first paint at 1,000 threats), and after each edit: what the app holds once the model is

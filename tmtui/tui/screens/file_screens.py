@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, LoadingIndicator, Static
+from textual.widgets import Header, Static
 
 from tmtui.model import Finding
 from tmtui.tui.text import literal
@@ -90,7 +90,8 @@ class MissingFileScreen(Screen):
 
 
 class LoadingScreen(Screen):
-    """Shown while a large model is read on a worker thread, so the terminal never looks frozen."""
+    """Shown while a large model is read on a worker thread, so the terminal never looks frozen. One line: each
+    widget it mounted and drew (a header, a footer, a spinner) took the interpreter from the read."""
 
     def __init__(self, path: Path, size: int) -> None:
         super().__init__()
@@ -98,11 +99,7 @@ class LoadingScreen(Screen):
         self.file_size = size
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(classes="file-problem"):
-            yield Static(
-                Text.assemble("Reading ", literal(str(self.path), "bold"), f" ({self.file_size // 1024} KiB)…"),
-                classes="hint",
-            )
-            yield LoadingIndicator()
-        yield KeysFooter()
+        yield Static(
+            Text.assemble("Reading ", literal(str(self.path), "bold"), f" ({self.file_size // 1024} KiB)…"),
+            classes="file-problem hint",
+        )
