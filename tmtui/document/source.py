@@ -20,7 +20,8 @@ MAX_NESTING = 64
 _READ_CHUNK = 1024 * 1024
 # Strings and comments are skipped whole so that brackets and dots inside them are not counted; an unterminated
 # string runs to the end of its line (or of the file for a multi-line one), as a parser would read it.
-_TOML_TOKEN = re.compile(
+# (a pattern string: `re` compiles it the first time the exact scan runs, which most files never need)
+_TOML_TOKEN = (
     r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*"?|\'[^\'\n]*\'?'
     r"|#[^\n]*|[\[\]{}=,.\n]"
 )
@@ -108,7 +109,7 @@ def check_nesting(text: str) -> None:
     stack: list[tuple[str, int]] = []  # open brackets, each with the key depth where it opened
     in_header, expect_key = False, True
     key_dots = table_dots = header_array = 0
-    for match in _TOML_TOKEN.finditer(text):
+    for match in re.finditer(_TOML_TOKEN, text):
         token = match.group()
         if in_header:
             if token == ".":
