@@ -168,7 +168,9 @@ class TmtuiApp(App[int]):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return Session.open(self.model_path)
+            session = Session.open(self.model_path)
+            session.findings  # noqa: B018 -- the model and its validation, built here rather than by the first screen
+            return session
         except (UnreadableError, ModelSyntaxError, DocumentError) as error:
             return error
         finally:
