@@ -404,7 +404,11 @@ class RecordList(Vertical):
                 self.table.update_cell(row.key, self.columns[index].title, _cut(after, self._widths[index]))
 
     def _cut_row(self, row: Row) -> list[Text]:
-        return [_cut(cell, width) for cell, width in zip(row.cells, self._widths, strict=True)]
+        # the row knows the width of each cell: measuring again is most of a fill of thousands of rows that fit
+        return [
+            cell if length <= width else _cut(cell, width)
+            for cell, length, width in zip(row.cells, row.lengths, self._widths, strict=True)
+        ]
 
     def select(self, record_id: str) -> None:
         self.table.select(record_id)
