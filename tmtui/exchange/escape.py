@@ -22,7 +22,8 @@ _INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|[^\S ]|  |^ | $|" + _UNSAFE.pa
 # Where GitHub would read `@name` as a mention (notifying that person or team) or `#12` as a link to an issue
 # (putting a note in its timeline), which no backslash prevents: a zero-width space goes between, written as
 # an entity so that it can be seen in the Markdown. A report pasted into a pull request then pings nobody.
-_REFERENCE = re.compile(r"(?<=@)(?=[A-Za-z0-9])|(?<=\\#)(?=[0-9])")
+# (Only where GitHub reads one: not after a letter or digit, so `ops@example.com` and `issue#3` stay as they are.)
+_REFERENCE = re.compile(r"(?<!\w@)(?<=@)(?=[A-Za-z0-9])|(?<!\w\\#)(?<=\\#)(?=[0-9])")
 
 
 def _escaped(text: str) -> str:
