@@ -103,7 +103,12 @@ class MainScreen(Screen):
     async def _laid_out(self) -> None:
         """Until the screen has been laid out and drawn (bounded: a screen out of view is never drawn)."""
         drawn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.call_after_refresh(lambda: drawn.done() or drawn.set_result(None))
+
+        def draw_done() -> None:
+            if not drawn.done():
+                drawn.set_result(None)
+
+        self.call_after_refresh(draw_done)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(drawn, LAYOUT_PATIENCE)
 
