@@ -425,3 +425,49 @@ async def test_quitting_while_the_field_being_typed_changed_on_disk_asks_first(c
         await settle(app, pilot)
         assert not app.is_running
     assert threat(commented_file, "T1")["title"] == "mine"
+
+
+async def test_keys_typed_while_a_large_model_is_read_are_applied_once_it_opens(tmp_path):
+    """Type-ahead, as a shell keeps it: a burst sent the moment the app starts (tmux send-keys after launching)
+    is not dropped by the loading screen."""
+    from tmtui.tui.screens.file_screens import LoadingScreen
+
+    path = tmp_path / "big.toml"
+    path.write_text(_big_model(400), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, LoadingScreen)
+        burst(app, ["2", "enter", "ctrl+u", *"Typed ahead", "enter", "escape"])
+        await settle(app, pilot)
+        while isinstance(app.screen, LoadingScreen) or app._held_keys:
+            await pilot.pause(0.05)
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+    titles = [t["title"] for t in tomllib.loads(path.read_text(encoding="utf-8"))["threats"]]
+    assert "Typed ahead" in titles
+
+
+async def test_keys_typed_ahead_for_a_model_that_does_not_open_are_dropped(tmp_path):
+    from tmtui.tui.screens.file_screens import LoadingScreen
+
+    path = tmp_path / "big.toml"
+    path.write_text(_big_model(400) + "\n[[threats]\n", encoding="utf-8")  # a syntax error at the end
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst(app, ["2", "enter", *"xyz"])
+        await settle(app, pilot)
+        while isinstance(app.screen, LoadingScreen) or app._held_keys:
+            await pilot.pause(0.05)
+        assert app.session is None and not app._held_keys
+    assert path.read_bytes() == before
+
+
+def _big_model(threats: int) -> str:
+    """A model large enough to be read behind the loading screen."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench import generate
+
+    return generate(threats)

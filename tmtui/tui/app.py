@@ -76,6 +76,8 @@ EDIT_ACTIONS = {"undo", "redo", "save"}
 # keeps a widget that never goes quiet from stalling input, so it is generous: on a loaded machine (a CI runner,
 # a test run in parallel) a screen can take over a second to open, and a key released sooner loses its letter.
 KEY_SETTLE_SECONDS = 3.0
+# Keys that act at once even while a large model is being read, instead of waiting for it to open.
+KEYS_NEVER_TYPED_AHEAD = {"ctrl+q", "ctrl+c"}
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
 HANG_UP_GRACE = 3.0  # seconds a hang-up or SIGTERM leaves for a clean exit once the edits are saved
 
@@ -106,6 +108,7 @@ class TmtuiApp(App[int]):
         # typing that met a change made elsewhere, while the person is asked: a hang-up rescues it
         self._unanswered: dict[int, tuple[str, FieldConflict]] = {}
         self._held_keys: collections.deque[events.Key] = collections.deque()  # a burst, applied one by one
+        self._opened_once = False  # the first model read has ended (opened, or a screen says why not)
         self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._key_pump: asyncio.Task[None] | None = None
         self.leaving = False  # set by commit_typing: the commit is that of a quit or a hang-up
@@ -189,6 +192,7 @@ class TmtuiApp(App[int]):
         remember(path)
 
     def _show_opened(self, result: Session | Exception, show: Callable[[Screen], object]) -> None:
+        self._opened_once = True
         self.session = result if isinstance(result, Session) else None
         self._disk_stamp = self._stamp()
         if isinstance(result, Session):
@@ -862,6 +866,12 @@ class TmtuiApp(App[int]):
                 return
             if event in self._released_keys:
                 self._released_keys.discard(event)
+            elif self._model_opening() and event.key not in KEYS_NEVER_TYPED_AHEAD:
+                # typed ahead while a large model is read: kept for the screen that opens, as a shell keeps them
+                self._held_keys.append(event)
+                if self._key_pump is None or self._key_pump.done():
+                    self._key_pump = asyncio.create_task(self._release_held_keys())
+                return
             elif self._key_pump is not None and not self._key_pump.done():
                 self._held_keys.append(event)
                 return
@@ -871,6 +881,12 @@ class TmtuiApp(App[int]):
 
     async def _release_held_keys(self) -> None:
         while True:
+            if self._model_opening():
+                while self._model_opening():  # as long as the read takes: a model may be large
+                    await asyncio.sleep(0.02)
+                if self.session is None:
+                    # the model did not open: keys typed for it must not act on the screen that says why
+                    self._held_keys.clear()
             await self._settled()
             if not self._held_keys:
                 return
@@ -879,6 +895,11 @@ class TmtuiApp(App[int]):
             key.set_sender(self)
             self._released_keys.add(key)
             self.post_message(key)
+
+    def _model_opening(self) -> bool:
+        """Whether the model is still being read (the app just started, or a loading screen is up): keys typed now
+        are meant for the screen that opens, and wait for it."""
+        return not self._opened_once or isinstance(self.screen, LoadingScreen)
 
     async def _settled(self) -> None:
         """Wait, within a bound, until no widget has a message waiting or being handled: the last key's effects
