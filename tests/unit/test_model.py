@@ -99,6 +99,22 @@ def test_validation_names_duplicates_dangling_references_and_bad_values():
     assert ("error", "M1", "threats", "threats names T2, but there is no threat with that id") in messages
 
 
+def test_an_empty_choice_or_an_empty_id_is_named_but_an_unset_one_is_not():
+    """`status = ""` is a wrong choice and `boundary = ""` names nothing; a key left out is simply unset."""
+    _, findings = _model(
+        {
+            "components": [{"id": "C1", "name": "Web", "kind": "", "boundary": ""}, {"id": "C2", "name": "Db"}],
+            "threats": [{"id": "T1", "title": "", "status": "", "stride": [""]}],
+        }
+    )
+    messages = _messages(findings)
+    assert ("error", "C1", "kind", "kind '' is not one of process, store, external") in messages
+    assert ("error", "C1", "boundary", "boundary names , but there is no trust boundary with that id") in messages
+    assert ("error", "T1", "title", "this threat needs a title") in messages
+    assert any(m[1:3] == ("T1", "status") for m in messages) and any(m[1:3] == ("T1", "stride") for m in messages)
+    assert not [m for m in messages if m[1] == "C2"]
+
+
 def test_wrong_types_are_errors_and_unknown_keys_are_kept():
     model, findings = _model(
         {
