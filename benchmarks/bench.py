@@ -14,6 +14,8 @@ import argparse
 import asyncio
 import gc
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -200,39 +202,67 @@ def _deep_size(segment: object) -> int:
     return sys.getsizeof(segment) + size(segment.text) + size(segment.row)  # type: ignore[attr-defined]
 
 
-def process_figures(path: Path, repeat: int) -> None:
+def process_figures(path: Path, repeat: int, instructions: bool = False) -> None:
     """`tmtui check` and `tmtui export` as whole processes, beside a bare process that reads the file with tomllib.
 
     Both run as an installed program would: with compiled bytecode (kept in a folder of its own, after one
     untimed run), whatever PYTHONDONTWRITEBYTECODE says here. Runs of the floor and of the command alternate,
-    so that a busy moment of the machine weighs on both."""
+    so that a busy moment of the machine weighs on both. With `instructions`, each is also counted once with
+    valgrind, a figure that does not move with the machine's load."""
     with tempfile.TemporaryDirectory() as cache:
         environment = {**os.environ, "PYTHONPYCACHEPREFIX": cache}
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
 
-        def run(*args: str) -> Callable[[], object]:
-            command = [sys.executable, *args]
-            return lambda: subprocess.run(command, capture_output=True, check=False, cwd=ROOT, env=environment)
+        def run(command: list[str]) -> None:
+            subprocess.run(command, capture_output=True, check=False, cwd=ROOT, env=environment)
 
-        floor_run = run("-c", f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))")
+        floor_command = [sys.executable, "-c", f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))"]
         # the `tmtui` a user runs: the installed script beside this Python, or `python -m tmtui` without one
         script = Path(sys.executable).with_name("tmtui")
-        tmtui = (str(script),) if script.exists() else ("-m", "tmtui")
+        tmtui = [sys.executable, *((str(script),) if script.exists() else ("-m", "tmtui"))]
+        run(floor_command)  # compiles its bytecode, before it is counted
+        floor_count = _instructions(floor_command, environment) if instructions else 0
         for label, args in (
             ("`tmtui check`", ("check", str(path))),
             ("`tmtui export` (markdown)", ("export", str(path))),
             ("`tmtui export --format json`", ("export", str(path), "--format", "json")),
         ):
-            command_run = run(*tmtui, *args)
-            floor_run(), command_run()  # compiles the bytecode
+            command = [*tmtui, *args]
+            run(floor_command), run(command)  # compiles the bytecode
             floors, times = [], []
             for _ in range(repeat):
-                floors.append(timed(floor_run, 1))
-                times.append(timed(command_run, 1))
+                floors.append(timed(lambda: run(floor_command), 1))
+                times.append(timed(lambda command=command: run(command), 1))  # type: ignore[misc]
             floor, ms = statistics.median(floors), statistics.median(times)
             ratio = ms / floor
-            verdict_text = f"≤ 1.5× ({ratio:.2f}×) {'met' if ratio <= 1.5 else 'NOT MET'}"
-            row(label, f"{ms:.0f} ms", verdict_text, f"{floor:.0f} ms")
+            row(
+                label,
+                f"{ms:.0f} ms",
+                f"≤ 1.5× ({ratio:.2f}×) {'met' if ratio <= 1.5 else 'NOT MET'}",
+                f"{floor:.0f} ms",
+            )
+            if instructions:
+                count = _instructions(command, environment)
+                ratio = count / floor_count
+                verdict_text = f"≤ 1.5× ({ratio:.2f}×) {'met' if ratio <= 1.5 else 'NOT MET'}"
+                row("  in instructions (valgrind)", f"{count / 1e9:.2f} G", verdict_text, f"{floor_count / 1e9:.2f} G")
+
+
+def _instructions(command: list[str], environment: dict[str, str]) -> int:
+    """The instructions a process runs, counted by valgrind's callgrind: the same count whatever else the machine
+    is doing, where times on a shared machine swing by a third from one minute to the next."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env=environment,
+    )
+    collected = re.search(r"Collected : (\d+)", result.stderr)
+    if collected is None:
+        raise RuntimeError(f"valgrind counted nothing:\n{result.stderr[-2000:]}")
+    return int(collected.group(1))
 
 
 def ui_figures(path: Path) -> None:
@@ -259,6 +289,9 @@ def main() -> None:
     parser.add_argument("--threats", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-ui", action="store_true", help="skip the app's first paint")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count the processes' instructions with valgrind (slow)"
+    )
     arguments = parser.parse_args()
     print(f"python {sys.version.split()[0]} on {sys.platform}; medians of {arguments.repeat} runs")
     for threats in arguments.threats:
@@ -268,7 +301,7 @@ def main() -> None:
             print(f"\n{threats} threats, {path.stat().st_size / 1024:.0f} KiB")
             row("figure", "measured", "target", "floor")
             document_figures(path, threats, arguments.repeat)
-            process_figures(path, arguments.repeat)
+            process_figures(path, arguments.repeat, arguments.instructions and shutil.which("valgrind") is not None)
             if not arguments.no_ui:
                 ui_figures(path)
 
