@@ -228,7 +228,7 @@ def process_figures(path: Path, repeat: int, instructions: bool = False) -> None
             ("`tmtui export --format json`", ("export", str(path), "--format", "json")),
         ):
             command = [*tmtui, *args]
-            run(floor_command), run(command)  # compiles the bytecode
+            run(command)  # compiles its bytecode
             floors, times = [], []
             for _ in range(repeat):
                 floors.append(timed(lambda: run(floor_command), 1))
