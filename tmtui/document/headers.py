@@ -2,7 +2,7 @@
 
 The answer is checked against what tomllib read from the same text, so a file that could fool the search (a
 header-like line inside a multi-line string, a header written unlike tmtui writes one) gets None, and the scan
-of `segments` decides. Reading the 5,000-threat benchmark model, this is 15 ms where the scan takes 150.
+of `segments` decides. On the 5,000-threat benchmark model this takes about 30 ms where the scan takes 110.
 """
 
 from __future__ import annotations
