@@ -471,3 +471,31 @@ def _big_model(threats: int) -> str:
     from bench import generate
 
     return generate(threats)
+
+
+async def test_ctrl_q_quits_at_once_even_behind_keys_typed_ahead(tmp_path, monkeypatch):
+    """Typed-ahead keys wait for the model; a quit must not wait behind them for a large model to be read."""
+    import threading
+
+    from tmtui.session import Session
+
+    release = threading.Event()
+    real_open = Session.open.__func__  # type: ignore[attr-defined]
+
+    def slow_open(cls: type[Session], path: Path) -> Session:
+        release.wait(10)
+        return real_open(cls, path)
+
+    monkeypatch.setattr(Session, "open", classmethod(slow_open))
+    path = tmp_path / "big.toml"
+    path.write_text(_big_model(400), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst(app, ["2", "enter", "ctrl+q"])
+        for _ in range(200):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.02)
+        quit_while_reading = app.return_code is not None and not release.is_set()
+        release.set()
+    assert quit_while_reading

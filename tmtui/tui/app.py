@@ -192,6 +192,7 @@ class TmtuiApp(App[int]):
         remember(path)
 
     def _show_opened(self, result: Session | Exception, show: Callable[[Screen], object]) -> None:
+        first = not self._opened_once
         self._opened_once = True
         self.session = result if isinstance(result, Session) else None
         self._disk_stamp = self._stamp()
@@ -199,10 +200,12 @@ class TmtuiApp(App[int]):
             self.remember_in_background(self.model_path)
             main = MainScreen(result)
             # The collector walked the whole model as read again and again while the first screen was built (a
-            # sixth of the first paint at 1,000 threats), and after each edit: what the app holds once the model is
-            # open is left out of collections until another model is opened or the app ends.
+            # sixth of the first paint at 1,000 threats), and after each edit: what the app holds once the first
+            # model is open is left out of collections. Only the first: frozen objects are never collected, and
+            # at a later open the screen and model being replaced are still held.
             gc.unfreeze()
-            gc.freeze()
+            if first:
+                gc.freeze()
             show(main)
             if self.capture_title is not None:
                 self.quick_threat(self.capture_title)
@@ -866,7 +869,9 @@ class TmtuiApp(App[int]):
                 return
             if event in self._released_keys:
                 self._released_keys.discard(event)
-            elif self._model_opening() and event.key not in KEYS_NEVER_TYPED_AHEAD:
+            elif self._model_opening() and event.key in KEYS_NEVER_TYPED_AHEAD:
+                pass  # quit acts at once, also behind keys typed ahead
+            elif self._model_opening():
                 # typed ahead while a large model is read: kept for the screen that opens, as a shell keeps them
                 self._held_keys.append(event)
                 if self._key_pump is None or self._key_pump.done():
