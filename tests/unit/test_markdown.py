@@ -322,22 +322,24 @@ def test_clean_drops_exactly_the_control_characters_and_bidi_overrides(text: str
     assert clean(text) == kept.replace("\t", " ")
 
 
-_TRICKY = st.text(alphabet="ab 1.-+=#*_[]|&<>`~!@\\{}\n\t\r\x1b\x85\xa0\u202e\u2028", max_size=30)
+_TRICKY = st.text(alphabet="ab 1.-+=#*_[]|&<>`~!@GH\\{}\n\t\r\x1b\x85\xa0\u202e\u2028", max_size=30)
 
 
 def _escaped_reference(text: str) -> str:
     """The full escaping, step by step: control characters out, & and markup characters escaped, then a
     zero-width space after each @ or # that GitHub would read as a mention or an issue reference."""
     escaped = re.sub(r"([\\`*_{}\[\]<>|#~!])", r"\\\1", clean(text).replace("&", "&amp;"))
-    escaped = re.sub(r"(?:^|(?<=\W))\\#(?=[0-9])", "\\#&#8203;", escaped)
-    return re.sub(r"(?:^|(?<=\W))@(?=[A-Za-z0-9])", "@&#8203;", escaped)
+    escaped = re.sub(r"\\#(?=[0-9])", "\\#&#8203;", escaped)
+    escaped = re.sub(r"(?i)\bGH-(?=[0-9])", lambda m: m.group() + "&#8203;", escaped)
+    return re.sub(r"(?:^|(?<=[^A-Za-z0-9_]))@(?=[A-Za-z0-9])", "@&#8203;", escaped)
 
 
 def test_a_mention_or_an_issue_number_in_model_text_pings_nobody_where_the_report_is_pasted():
     """GitHub reads @name and #12 after Markdown has run, so a backslash does not stop them."""
-    rendered = md.render(inline("Ask @acme/security about #12 (mail: ops@example.com, issue#3)"))
-    assert "@\u200bacme/security" in rendered and "#\u200b12" in rendered and "@acme" not in rendered
-    assert "ops@example.com" in rendered and "issue#3" in rendered  # no mention, no link: left as written
+    rendered = md.render(inline("Ask @acme/security about #12, octo/repo#3 and GH-4 (mail: ops@example.com)"))
+    assert "@\u200bacme/security" in rendered and "@acme" not in rendered
+    assert "#\u200b12" in rendered and "repo#\u200b3" in rendered and "GH-\u200b4" in rendered
+    assert "ops@example.com" in rendered  # an e-mail address mentions nobody: left as written
     assert "@\u200b" in md.render(block("line one\n@someone on line two"))
 
 

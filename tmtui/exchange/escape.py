@@ -18,18 +18,18 @@ def clean(text: str) -> str:
 
 
 # Anything `inline` would change: a character it escapes or drops, whitespace but single spaces between words.
-_INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|[^\S ]|  |^ | $|" + _UNSAFE.pattern)
-# Where GitHub would read `@name` as a mention (notifying that person or team) or `#12` as a link to an issue
-# (putting a note in its timeline), which no backslash prevents: a zero-width space goes between, written as
-# an entity so that it can be seen in the Markdown. A report pasted into a pull request then pings nobody.
-# (Only where GitHub reads one: not after a letter or digit, so `ops@example.com` and `issue#3` stay as they are.)
-_REFERENCE = re.compile(r"(?<!\w@)(?<=@)(?=[A-Za-z0-9])|(?<!\w\\#)(?<=\\#)(?=[0-9])")
+_INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|(?i:GH-)|[^\S ]|  |^ | $|" + _UNSAFE.pattern)
+# Where GitHub would read `@name` as a mention (notifying that person or team) or `#12`, `repo#12`, `GH-12` as a
+# link to an issue (putting a note in its timeline), which no backslash prevents: a zero-width space goes
+# between, written as an entity so that it can be seen in the Markdown. A report pasted into a pull request then
+# pings nobody. An `@` after an ASCII letter or digit is an e-mail address's and stays as written.
+_REFERENCE = re.compile(r"(?<![A-Za-z0-9_]@)(?<=@)(?=[A-Za-z0-9])|(?<=\\#)(?=[0-9])|(?i:(?<=\bGH-))(?=[0-9])")
 
 
 def _escaped(text: str) -> str:
     """`clean` text with every character that could be markup or a reference made plain."""
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", clean(text).replace("&", "&amp;"))
-    return _REFERENCE.sub("&#8203;", text) if "@" in text or "#" in text else text
+    return _REFERENCE.sub("&#8203;", text) if "@" in text or "#" in text or "-" in text else text
 
 
 def inline(text: str) -> str:
@@ -40,7 +40,7 @@ def inline(text: str) -> str:
 
 
 # Anything `block` would change in a text of one line but the spaces around it.
-_BLOCK_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|[^\S ]|^\s*(?:[-+=]|\d+[.)])|" + _UNSAFE.pattern)
+_BLOCK_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|(?i:GH-)|[^\S ]|^\s*(?:[-+=]|\d+[.)])|" + _UNSAFE.pattern)
 
 
 def block(text: str) -> str:
