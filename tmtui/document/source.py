@@ -85,8 +85,9 @@ def screen_nesting(text: str) -> None:
 
 
 def check_depth(data: dict[str, Any]) -> None:
-    """Raise TooDeepError when the parsed data nests arrays and tables deeper than MAX_NESTING: the same count
-    as `check_nesting` on the text (a `[[kind]]` record is two levels, its array and its table)."""
+    """Raise TooDeepError when the parsed data nests arrays and tables deeper than MAX_NESTING, counted as
+    `check_nesting` counts the text (a `[[kind]]` record is two levels, its array and its table). Where the two
+    differ (an array of tables inside another, one level deeper here), this one, which always runs, decides."""
     level: list[Any] = [data]
     for _ in range(MAX_NESTING + 1):
         below = []
