@@ -914,7 +914,9 @@ class TmtuiApp(App[int]):
         while quiet < 2 and time.monotonic() < deadline:  # twice in a row: nothing was posted in between
             await asyncio.sleep(0)
             nodes = [self, *(node for screen in self.screen_stack for node in screen.walk_children(with_self=True))]
-            quiet = quiet + 1 if not any(_busy(node) for node in nodes) else 0
+            # a callback asked for after the next refresh (a form focusing its field) waits on its screen, in no queue
+            waiting = any(screen._callbacks for screen in self.screen_stack)
+            quiet = quiet + 1 if not waiting and not any(_busy(node) for node in nodes) else 0
 
     # ---- $EDITOR ---------------------------------------------------------------------------------------------
 
