@@ -184,15 +184,7 @@ def _quick_split(text: str, data: dict[str, Any]) -> Split | None:
         boundaries.append(_glued_end(text, _statement_end_before(text, header.start), header.start))
         line = text[header.start : text.find("\n", header.start) % (len(text) + 1)]
         heads.append((header.start + len(line) - len(line.lstrip(" \t")), (header.name,), header.array))
-    closing_start = _glued_end(text, _statement_end_before(text, len(text)), len(text))
-    if not heads:
-        return Split(text[:closing_start], [], text[closing_start:])
-    ends = [*boundaries[1:], closing_start]
-    segments = [
-        Segment(text[begin:finish], path, array, bracket - begin)
-        for begin, finish, (bracket, path, array) in zip(boundaries, ends, heads, strict=True)
-    ]
-    return Split(text[: boundaries[0]], segments, text[closing_start:])
+    return _cut(text, boundaries, heads, _glued_end(text, _statement_end_before(text, len(text)), len(text)))
 
 
 def _statement_end_before(text: str, stop: int) -> int:
@@ -215,7 +207,6 @@ def split(text: str, at_file_start: bool = True, data: dict[str, Any] | None = N
         quick = _quick_split(text, data)
         if quick is not None:
             return quick
-    segments: list[Segment] = []
     boundaries: list[int] = []  # where each segment's text starts
     heads: list[tuple[int, tuple[str, ...], bool]] = []
     current: str | None = None
@@ -233,12 +224,19 @@ def split(text: str, at_file_start: bool = True, data: dict[str, Any] | None = N
                 current = path[0]
         started = True
         block_end = end
-    closing_start = _glued_end(text, block_end, len(text)) if started else 0
+    return _cut(text, boundaries, heads, _glued_end(text, block_end, len(text)) if started else 0)
+
+
+def _cut(text: str, boundaries: list[int], heads: list[tuple[int, tuple[str, ...], bool]], closing_start: int) -> Split:
+    """The split of `text` whose segments start at `boundaries`, each with its head (where its header's `[`
+    stands, its path, whether it is an array), and whose closing comments start at `closing_start`."""
     if not heads:
         return Split(text[:closing_start], [], text[closing_start:])
     ends = [*boundaries[1:], closing_start]
-    for begin, finish, (bracket, path, array) in zip(boundaries, ends, heads, strict=True):
-        segments.append(Segment(text[begin:finish], path, array, bracket - begin))
+    segments = [
+        Segment(text[begin:finish], path, array, bracket - begin)
+        for begin, finish, (bracket, path, array) in zip(boundaries, ends, heads, strict=True)
+    ]
     return Split(text[: boundaries[0]], segments, text[closing_start:])
 
 
