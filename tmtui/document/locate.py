@@ -38,10 +38,23 @@ class LineIndex:
     # file order cost one pass over the text in all
     _offsets: list[int] = field(default_factory=lambda: [0])
     _lines: list[int] = field(default_factory=lambda: [1])
+    _records: dict[str, int] = field(default_factory=dict)  # `[[name]]` headers added so far, by name
 
-    def add(self, where: Where, start: int) -> None:
-        """A block starts at `start` (after every block added before); the first header of a place wins."""
-        self.headers.setdefault(where, len(self._starts))
+    def __post_init__(self) -> None:
+        self._add((None, None), 0)  # the top-level keys
+
+    def add_header(self, name: str, array: bool, start: int) -> None:
+        """A header's block starts at `start`, after every block added before: `[[name]]` is the next record of
+        its kind, `[name]` a table."""
+        if array:
+            self._records[name] = self._records.get(name, 0) + 1
+        self._add((name, self._records[name] - 1 if array else None), start)
+
+    def has_records(self, name: str) -> bool:
+        return name in self._records
+
+    def _add(self, where: Where, start: int) -> None:
+        self.headers.setdefault(where, len(self._starts))  # the first header of a place wins
         self._starts.append(start)
 
     def line_at(self, offset: int) -> int:
@@ -134,17 +147,9 @@ def _plain_headers(text: str, data: dict[str, Any]) -> LineIndex | None:
     if headers is None:
         return None
     index = LineIndex(text, data=data)
-    index.add((None, None), 0)
-    counts: dict[str, int] = {}
     for header in headers:
-        if header.part is not None:
-            continue  # a sub-table of the record above: in its block
-        if header.array:
-            number = counts.get(header.name, 0)
-            counts[header.name] = number + 1
-            index.add((header.name, number), header.start)
-        else:
-            index.add((header.name, None), header.start)
+        if header.part is None:  # a sub-table is in the block of the record above it
+            index.add_header(header.name, header.array, header.start)
     return index
 
 
@@ -155,18 +160,11 @@ def index_lines(text: str) -> LineIndex:
     from tmtui.document.segments import header_path, statements
 
     index = LineIndex(text)
-    index.add((None, None), 0)
-    counts: dict[str, int] = {}
     for start, end, is_header in statements(text):
         if not is_header:
             continue
         path, array = header_path(text[start:end])
-        if not array and len(path) > 1 and path[0] in counts:
+        if not array and len(path) > 1 and index.has_records(path[0]):
             continue  # a sub-table of the latest record
-        name = ".".join(path)
-        if array:
-            counts[name] = counts.get(name, 0) + 1
-            index.add((name, counts[name] - 1), start)
-        else:
-            index.add((name, None), start)
+        index.add_header(".".join(path), array, start)
     return index
