@@ -17,8 +17,10 @@ def clean(text: str) -> str:
     return _UNSAFE.sub("", text).replace("\t", " ")
 
 
-# Anything `inline` would change: a character it escapes or drops, whitespace but single spaces between words.
-_INLINE_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|(?i:GH-)|[^\S ]|  |^ | $|" + _UNSAFE.pattern)
+# What `_escaped` changes (a character it escapes or drops, a reference it breaks) or whitespace but a space; then
+# what else `inline` would change (spaces around or doubled) and what else `block` would (a line-start marker).
+_ESCAPED_WORK = r"[\\`*_{}\[\]<>|#~!&@]|(?i:GH-)|[^\S ]|" + _UNSAFE.pattern
+_INLINE_WORK = re.compile(_ESCAPED_WORK + "|  |^ | $")
 # Where GitHub would read `@name` as a mention (notifying that person or team) or `#12`, `repo#12`, `GH-12` as a
 # link to an issue (putting a note in its timeline), which no backslash prevents: a zero-width space goes
 # between, written as an entity so that it can be seen in the Markdown. A report pasted into a pull request then
@@ -39,8 +41,7 @@ def inline(text: str) -> str:
     return " ".join(_escaped(text).split())
 
 
-# Anything `block` would change in a text of one line but the spaces around it.
-_BLOCK_WORK = re.compile(r"[\\`*_{}\[\]<>|#~!&@]|(?i:GH-)|[^\S ]|^\s*(?:[-+=]|\d+[.)])|" + _UNSAFE.pattern)
+_BLOCK_WORK = re.compile(_ESCAPED_WORK + r"|^\s*(?:[-+=]|\d+[.)])")
 
 
 def block(text: str) -> str:
