@@ -1,8 +1,11 @@
-"""What the Pilot tests of the app share: waiting until an edit has landed, and reading what a save changed."""
+"""What the Pilot tests of the app share: waiting until an edit has landed, reading what a save changed, and a
+model large enough to be read behind the loading screen."""
 
 from __future__ import annotations
 
 import difflib
+import sys
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -24,3 +27,11 @@ def changed_lines(before: str, after: str) -> list[str]:
         for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
+
+
+def big_model(threats: int) -> str:
+    """The benchmarks' generated model (comments above every record, multi-line notes) with this many threats."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench import generate
+
+    return generate(threats)

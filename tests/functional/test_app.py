@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, SelectionList
 
-from tests.functional.pilot_helpers import changed_lines, settle
+from tests.functional.pilot_helpers import big_model, changed_lines, settle
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
 from tmtui.tui.commands import ModelCommands
@@ -423,15 +423,10 @@ async def test_the_threat_form_previews_the_sentence_and_the_risk(commented_file
 
 
 async def test_a_large_model_is_read_on_a_worker_behind_a_loading_screen(tmp_path):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    from bench import generate
-
     from tmtui.tui.screens.file_screens import LoadingScreen
 
     path = tmp_path / "big.toml"
-    path.write_text(generate(400))
+    path.write_text(big_model(400))
     before = path.read_bytes()
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:

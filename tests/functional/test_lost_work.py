@@ -12,7 +12,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
-from tests.functional.pilot_helpers import settle
+from tests.functional.pilot_helpers import big_model, settle
 from tmtui import session as session_module
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
@@ -433,7 +433,7 @@ async def test_keys_typed_while_a_large_model_is_read_are_applied_once_it_opens(
     from tmtui.tui.screens.file_screens import LoadingScreen
 
     path = tmp_path / "big.toml"
-    path.write_text(_big_model(400), encoding="utf-8")
+    path.write_text(big_model(400), encoding="utf-8")
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, LoadingScreen)
@@ -451,7 +451,7 @@ async def test_keys_typed_ahead_for_a_model_that_does_not_open_are_dropped(tmp_p
     from tmtui.tui.screens.file_screens import LoadingScreen
 
     path = tmp_path / "big.toml"
-    path.write_text(_big_model(400) + "\n[[threats]\n", encoding="utf-8")  # a syntax error at the end
+    path.write_text(big_model(400) + "\n[[threats]\n", encoding="utf-8")  # a syntax error at the end
     before = path.read_bytes()
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -461,16 +461,6 @@ async def test_keys_typed_ahead_for_a_model_that_does_not_open_are_dropped(tmp_p
             await pilot.pause(0.05)
         assert app.session is None and not app._held_keys
     assert path.read_bytes() == before
-
-
-def _big_model(threats: int) -> str:
-    """A model large enough to be read behind the loading screen."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    from bench import generate
-
-    return generate(threats)
 
 
 async def test_ctrl_q_quits_at_once_even_behind_keys_typed_ahead(tmp_path, monkeypatch):
@@ -488,7 +478,7 @@ async def test_ctrl_q_quits_at_once_even_behind_keys_typed_ahead(tmp_path, monke
 
     monkeypatch.setattr(Session, "open", classmethod(slow_open))
     path = tmp_path / "big.toml"
-    path.write_text(_big_model(400), encoding="utf-8")
+    path.write_text(big_model(400), encoding="utf-8")
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         burst(app, ["2", "enter", "ctrl+q"])
