@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tmtui.exchange.escape import block, cell, clean, inline, mermaid_label
+from tmtui.exchange.escape import OTHER_SPACE, block, cell, clean, inline, mermaid_label
 from tmtui.exchange.json_export import to_json
 from tmtui.exchange.markdown import to_markdown
 from tmtui.model import Threat, model_from_data, threat_sentence
@@ -341,6 +342,13 @@ def test_a_mention_or_an_issue_number_in_model_text_pings_nobody_where_the_repor
     assert "#\u200b12" in rendered and "repo#\u200b3" in rendered and "GH-\u200b4" in rendered
     assert "ops@example.com" in rendered  # an e-mail address mentions nobody: left as written
     assert "@\u200b" in md.render(block("line one\n@someone on line two"))
+
+
+def test_the_quick_paths_know_every_whitespace_character_python_does() -> None:
+    """`inline` joins whitespace with `str.split`: its quick search must know every character that splits."""
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c not in " \n")
+    assert re.fullmatch(f"[{OTHER_SPACE}]*", spaces)
+    assert len(re.findall(f"[{OTHER_SPACE}]", "".join(map(chr, range(sys.maxunicode + 1))))) == len(spaces)
 
 
 @given(st.one_of(_TRICKY, st.text(max_size=30)))

@@ -7,9 +7,12 @@ import zlib
 
 # Control characters (Unicode category Cc: C0, DEL and C1; terminal escapes among them) but newline and tab, and
 # the bidirectional overrides that can make a report read differently from what it says ("Trojan Source").
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+# Whitespace but the space and the newline: the characters `str.isspace` and `\s` know (a test holds them equal)
+OTHER_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def clean(text: str) -> str:
@@ -17,10 +20,13 @@ def clean(text: str) -> str:
     return _UNSAFE.sub("", text).replace("\t", " ")
 
 
-# What `_escaped` changes (a character it escapes or drops, a reference it breaks) or whitespace but a space; then
-# what else `inline` would change (spaces around or doubled) and what else `block` would (a line-start marker).
-_ESCAPED_WORK = r"[\\`*_{}\[\]<>|#~!&@]|(?i:GH-)|[^\S ]|" + _UNSAFE.pattern
-_INLINE_WORK = re.compile(_ESCAPED_WORK + "|  |^ | $")
+# Plain text passes through after searches in C for one character of a class (an alternation of patterns would
+# try each at every position, several times slower): the characters `_escaped` escapes or drops (tab included,
+# which `clean` makes a space), and, for inline text, every other whitespace but a space, which it joins.
+_ESCAPED_CHARS = r"\\`*_{}\[\]<>|#~!&@" + _UNSAFE_CHARS + "\t"
+_ESCAPED_WORK = re.compile(f"[{_ESCAPED_CHARS}]")
+_INLINE_WORK = re.compile(f"[{_ESCAPED_CHARS}{OTHER_SPACE}\n]")
+_ISSUE_PREFIX = re.compile("(?i:GH-)")  # `GH-12`, which `_REFERENCE` breaks; searched for only after a "-"
 # Where GitHub would read `@name` as a mention (notifying that person or team) or `#12`, `repo#12`, `GH-12` as a
 # link to an issue (putting a note in its timeline), which no backslash prevents: a zero-width space goes
 # between, written as an entity so that it can be seen in the Markdown. A report pasted into a pull request then
@@ -34,24 +40,39 @@ def _escaped(text: str) -> str:
     return _REFERENCE.sub("&#8203;", text) if "@" in text or "#" in text or "-" in text else text
 
 
+def _escapes_nothing(text: str) -> bool:
+    """Whether `_escaped(text) == text`."""
+    return _ESCAPED_WORK.search(text) is None and ("-" not in text or _ISSUE_PREFIX.search(text) is None)
+
+
 def inline(text: str) -> str:
     """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
-    if (text.isascii() and text.isalnum()) or _INLINE_WORK.search(text) is None:  # ids, most titles: as they are
+    if text.isascii() and text.isalnum():  # an id
+        return text
+    if (
+        _INLINE_WORK.search(text) is None
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and ("-" not in text or _ISSUE_PREFIX.search(text) is None)
+    ):  # most titles: nothing to escape, no spaces to join
         return text
     return " ".join(_escaped(text).split())
 
 
-_BLOCK_WORK = re.compile(_ESCAPED_WORK + r"|^\s*(?:[-+=]|\d+[.)])")
-
-
 def block(text: str) -> str:
     """Multi-line text as paragraphs that render as written: line breaks kept, no markup, no raw HTML."""
-    if _BLOCK_WORK.search(text) is None:  # one plain line, as a threat's sentence usually is
+    if not _escapes_nothing(text):
+        text = _escaped(text)
+    elif "\n" not in text and _LINE_START.match(text) is None:  # one plain line, as a threat's sentence usually is
         return text.strip()
-    text = _LINE_START.sub(_escape_line_start, _escaped(text))
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip())]
+    text = _LINE_START.sub(_escape_line_start, text)
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text.strip())]
     # A trailing backslash makes a hard line break, so single newlines inside a paragraph survive.
     return "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in paragraphs if p)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
