@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Collection
-from functools import cache
+from collections.abc import Callable, Collection
 from typing import Any
 
 from tmtui.model.findings import Finding, Severity
@@ -69,25 +68,60 @@ def _is_valid(spec: FieldSpec, value: Any) -> bool:
     return isinstance(value, dict)
 
 
-@cache
-def _specs_by_key(cls: type) -> dict[str, tuple[int, FieldSpec]]:
-    return {spec.key: (number, spec) for number, spec in enumerate(field_specs(cls))}
+class _Plan:
+    """What building one record type needs, worked out once: its fields by key, each with the Python type that a
+    valid value has (a string, a list, …), the defaults that can be shared, and the fields whose default is made
+    anew for each record (lists, tables)."""
+
+    def __init__(self, cls: type) -> None:
+        specs = field_specs(cls)
+        self.specs = {spec.key: (number, spec) for number, spec in enumerate(specs)}
+        self.shapes = {spec.key: _SHAPES.get(spec.type) for spec in specs}
+        self.names_and_keys = tuple((spec.name, spec.key) for spec in specs)
+        self.shared: dict[str, Any] = {}
+        self.fresh: list[tuple[str, Callable[[], Any]]] = []
+        for field in dataclasses.fields(cls):
+            if field.default is not dataclasses.MISSING:
+                self.shared[field.name] = field.default
+            elif field.default_factory is not dataclasses.MISSING:
+                self.fresh.append((field.name, field.default_factory))
+
+
+# The type of a valid value for the field types where that type alone decides (a list must also hold strings)
+_SHAPES: dict[str, type] = {"text": str, "choice": str, "ref": str, "choices": list, "refs": list, "strings": list}
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _Plan(cls)
+    return plan
 
 
 def _convert(cls: type, raw: Any, kind: str, index: int | None, findings: list[Finding]) -> Any:
     if not isinstance(raw, dict):
         findings.append(Finding(Severity.ERROR, f"expected a table, got {_type_name(raw)}", kind=kind, index=index))
         raw = {}
-    values: dict[str, Any] = {}
+    plan = _plan(cls)
+    values = dict(plan.shared)
     extra: dict[str, Any] = {}
     wrong: list[tuple[int, FieldSpec, Any]] = []
-    specs = _specs_by_key(cls)
+    specs, shapes = plan.specs, plan.shapes
     for key, value in raw.items():
         known = specs.get(key)
         if known is None:
             extra[key] = value
-        elif (value.__class__ is str and known[1].type in _TEXT_TYPES) or _is_valid(known[1], value):
-            values[known[1].name] = list(value) if value.__class__ is list else value
+            continue
+        shape = shapes[key]
+        if shape is str and value.__class__ is str:
+            values[known[1].name] = value
+        elif shape is list and value.__class__ is list and all(item.__class__ is str for item in value):
+            values[known[1].name] = list(value)
+        elif _is_valid(known[1], value):
+            values[known[1].name] = list(value) if isinstance(value, list) else value
         else:
             wrong.append((known[0], known[1], value))
     if wrong:
@@ -103,7 +137,14 @@ def _convert(cls: type, raw: Any, kind: str, index: int | None, findings: list[F
                     field=spec.key,
                 )
             )
-    return cls(**values, extra=extra)
+    for name, make in plan.fresh:
+        if name not in values:
+            values[name] = make()
+    values["extra"] = extra
+    # what the dataclass's __init__ would do, without its call of one argument per field: a third of the cost
+    record: Any = object.__new__(cls)
+    record.__dict__ = values
+    return record
 
 
 def model_from_data(data: dict[str, Any]) -> tuple[Model, list[Finding]]:
@@ -183,9 +224,13 @@ def rebuild(
 def record_to_data(record: Any) -> dict[str, Any]:
     """A record as the plain data of its table: known keys in schema order, empty ones left out, then `extra`."""
     out: dict[str, Any] = {}
-    for spec in field_specs(type(record)):
-        value = getattr(record, spec.name)
-        if value not in (None, "", [], {}):
-            out[spec.key] = value
+    values = vars(record)
+    for name, key in _plan(type(record)).names_and_keys:
+        value = values[name]
+        if value is not None and (value or value.__class__ not in _EMPTIABLE):
+            out[key] = value
     out.update(record.extra)
     return out
+
+
+_EMPTIABLE = (str, list, dict)  # an empty value of these types is left out; False and 0 are values
