@@ -27,6 +27,20 @@ def write(tmp_path: Path, text: str | bytes, name: str = "m.toml") -> Path:
     return path
 
 
+def test_help_lists_every_command_and_each_command_has_its_own_help(capsys):
+    """A command's parser is made only when that command runs: the full help still lists them all."""
+    from tmtui.cli import COMMANDS
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    for command in COMMANDS:
+        assert f"    {command} " in listed
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert capsys.readouterr().out.startswith(f"usage: tmtui {command}")
+
+
 # ---- new ---------------------------------------------------------------------------------------------------
 
 

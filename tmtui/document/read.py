@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tmtui.document.locate import place_findings
 from tmtui.document.source import (
     Source,
     TooDeepError,
@@ -95,6 +94,8 @@ def load_text(source: Source, path: Path | str | None = None, *, placed: bool = 
         raise UnreadableError(path, str(error)) from None
     findings += validate(model, control_possible=may_hold_control(source.text))
     if placed:
+        from tmtui.document.locate import place_findings  # only here: export and stats do without its import
+
         findings = place_findings(findings, source.text, data)
     return Loaded(model=model, findings=findings, data=data)
 
