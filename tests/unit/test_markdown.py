@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tmtui.exchange.escape import OTHER_SPACE, block, cell, clean, inline, mermaid_label
+from tmtui.exchange.escape import OTHER_SPACE, block, cell, clean, inline, json_safe, mermaid_label
 from tmtui.exchange.json_export import to_json
 from tmtui.exchange.markdown import to_markdown
 from tmtui.model import Threat, model_from_data, threat_sentence
@@ -115,6 +115,12 @@ def test_escape_helpers():
     assert inline("a*b_c") == "a\\*b\\_c"
     assert cell("one\ntwo | three") == "one<br>two \\| three"
     assert mermaid_label('say "hi" <b>') == "say #quot;hi#quot; #lt;b#gt;"
+
+
+def test_json_text_never_holds_del_or_c1_raw_even_when_it_is_all_ascii():
+    assert json_safe('{"t": "a\x7fb"}') == '{"t": "a\\u007fb"}'
+    assert json_safe('{"t": "a\x9bb \x7f"}') == '{"t": "a\\u009bb \\u007f"}'
+    assert json_safe('{"t": "plain é"}') == '{"t": "plain é"}'
 
 
 def test_threat_sentence_follows_the_grammar():

@@ -53,12 +53,14 @@ class Source:
 
 # A raw control character, or an escape that can make one in a basic string (\b, \f, \r, \u, \U). Finding none
 # proves no value of the file holds one; a match (also a harmless `\\b`) only means each value must be checked.
-_MAY_MAKE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\\[bfruU]")
+# (Two searches, each in C: a class of characters is found many times faster than an alternation is tried.)
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_ESCAPE = re.compile(r"\\[bfruU]")
 
 
 def may_hold_control(text: str) -> bool:
     """Whether some value parsed from this TOML text might hold a control character."""
-    return _MAY_MAKE_CONTROL.search(text) is not None
+    return _RAW_CONTROL.search(text) is not None or ("\\" in text and _CONTROL_ESCAPE.search(text) is not None)
 
 
 class TooDeepError(ValueError):

@@ -113,6 +113,8 @@ _JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 def json_safe(dumped: str) -> str:
     """JSON text from `json.dumps` with DEL and C1 escaped as well (json escapes only C0), so that printing a
     JSON export to a terminal can never start an escape sequence. These characters occur only inside strings."""
+    if dumped.isascii() and "\x7f" not in dumped:  # two quick passes in C: no C1 outside ASCII, and no DEL
+        return dumped
     return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 

@@ -32,12 +32,14 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     rows = [list(row) for row in rows]
     keep = [i for i in range(len(headers)) if i < 2 or any(row[i] for row in rows)]
     lines = ["| " + " | ".join(headers[i] for i in keep) + " |", "|" + "|".join(" --- " for _ in keep) + "|"]
-    lines += ["| " + " | ".join(row[i] or " " for i in keep) + " |" for row in rows]
+    if len(keep) < len(headers):
+        rows = [[row[i] for i in keep] for row in rows]
+    lines += ["| " + " | ".join([value or " " for value in row]) + " |" for row in rows]
     return [*lines, ""]
 
 
 def _ids(ids: Iterable[str]) -> str:
-    return ", ".join(inline(i) for i in ids)
+    return ", ".join(map(inline, ids))
 
 
 def _yes_no(value: bool | None) -> str:

@@ -115,14 +115,16 @@ def element_kind(record: Component | Flow) -> str:
     return record.kind if record.kind in EXPECTED and record.kind != "flow" else ComponentKind.PROCESS
 
 
-_STRIDE_VALUES = {s.value for s in Stride}
+_STRIDE_BY_VALUE = {s.value: s for s in Stride}  # looked up, not made: an enum call costs a microsecond
 
 
 def _categories(threat: Threat) -> set[Stride]:
-    return {Stride(s) for s in threat.stride if s in _STRIDE_VALUES}
+    return {_STRIDE_BY_VALUE[s] for s in threat.stride if s in _STRIDE_BY_VALUE}
 
 
 _EMPTY = {True: Cell(CellState.NOT_CONSIDERED), False: Cell(CellState.NOT_EXPECTED)}  # most cells: shared
+# The cells of an element no threat targets, by its kind: copied for each such element
+_UNTOUCHED = {kind: {stride: _EMPTY[stride in expected] for stride in ALL} for kind, expected in EXPECTED.items()}
 
 
 def _cell(threats: list[Threat], expected: bool) -> Cell:
@@ -150,10 +152,10 @@ def compute_coverage(model: Model) -> Coverage:
     elements: list[Component | Flow] = [*model.components, *model.flows]
     for record in elements:
         kind = element_kind(record)
-        cells = {
-            stride: _cell(by_cell.get((record.id, stride), []) if record.id else [], stride in EXPECTED[kind])
-            for stride in ALL
-        }
+        if record.id not in targeted:  # no threat names it: every cell empty
+            cells = dict(_UNTOUCHED[kind])
+        else:
+            cells = {stride: _cell(by_cell.get((record.id, stride), []), stride in EXPECTED[kind]) for stride in ALL}
         rows.append(ElementCoverage(record.id, record.KIND, kind, record.label, cells))
     expected = [row.cells[s] for row in rows for s in row.expected]
     mentioned = {asset for t in model.threats for asset in t.assets}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tmtui.model.enums import ThreatStatus
+from tmtui.model.enums import Risk, ThreatStatus
 from tmtui.model.ids import id_sort_key
 from tmtui.model.records import Threat
 from tmtui.model.risk import risk_of
@@ -50,5 +50,8 @@ def threats_by_risk(threats: Iterable[Threat]) -> list[Threat]:
     """Highest risk first; within a risk, open before decided, then by id."""
     return sorted(
         threats,
-        key=lambda t: (-risk_of(t).rank, t.effective_status != ThreatStatus.OPEN, id_sort_key(t.id)),
+        key=lambda t: (-_RANK[risk_of(t)], t.effective_status != ThreatStatus.OPEN, id_sort_key(t.id)),
     )
+
+
+_RANK = {risk: risk.rank for risk in Risk}
