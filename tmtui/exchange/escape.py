@@ -66,13 +66,13 @@ def block(text: str) -> str:
         text = _escaped(text)
     elif "\n" not in text and _LINE_START.match(text) is None:  # one plain line, as a threat's sentence usually is
         return text.strip()
-    text = _LINE_START.sub(_escape_line_start, text)
-    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text.strip())]
-    # A trailing backslash makes a hard line break, so single newlines inside a paragraph survive.
-    return "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in paragraphs if p)
-
-
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+    if _LINE_START.search(text) is not None:
+        text = _LINE_START.sub(_escape_line_start, text)
+    # Paragraphs are runs of lines with text; a line of only whitespace ends one. Each line is stripped, and a
+    # trailing backslash makes a hard line break, so single newlines inside a paragraph survive.
+    lines = "\n".join([line.strip() for line in text.split("\n")])
+    paragraphs = [p.strip("\n") for p in lines.split("\n\n")]
+    return "\n\n".join([p.replace("\n", " \\\n") for p in paragraphs if p])
 
 
 def _escape_line_start(match: re.Match[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, compress
 
 from tmtui.model.enums import MitigationStatus, Risk, ThreatStatus
 from tmtui.model.records import Model, Review
@@ -54,32 +55,35 @@ class Metrics:
 
 def compute_metrics(model: Model) -> Metrics:
     """The figures of a model; duplicate ids and unknown values are counted as they are, never a crash."""
-    # paired with their threats, not keyed by id: a model with a duplicate id still counts every threat
-    rated = [(t, risk_of(t)) for t in model.threats]
-    open_rated = [(t, risk) for t, risk in rated if t.effective_status == ThreatStatus.OPEN]
-    mitigated = sum(1 for t in model.threats if t.effective_status == ThreatStatus.MITIGATED)
+    # paired with their threats, not keyed by id: a model with a duplicate id still counts every threat; each
+    # threat's risk and status worked out once, every figure counted from those (one pass each, in C where it can)
+    threats = model.threats
+    risks = [risk_of(t) for t in threats]
+    statuses = [t.effective_status for t in threats]
+    is_open = [status == ThreatStatus.OPEN for status in statuses]
+    open_risks = list(compress(risks, is_open))
+    status_counts = Counter(statuses)
+    mitigation_counts = Counter(m.effective_status for m in model.mitigations)
     addressed = {tid for m in model.mitigations if m.status != MitigationStatus.WONT_DO for tid in m.threats}
-    targeted = {target for t in model.threats for target in t.targets}
-    open_by_risk = Counter(risk for _, risk in open_rated)
-    all_risks = Counter(risk for _, risk in rated)
-    weight = sum(RISK_WEIGHT[risk] for _, risk in rated)
-    open_weight = sum(RISK_WEIGHT[risk] for _, risk in open_rated)
+    targeted = set(chain.from_iterable(t.targets for t in threats))
+    open_by_risk = Counter(open_risks)
+    all_risks = Counter(risks)
+    weight = sum(RISK_WEIGHT[risk] * count for risk, count in all_risks.items())
+    open_weight = sum(RISK_WEIGHT[risk] * count for risk, count in open_by_risk.items())
     return Metrics(
-        threats=len(model.threats),
-        open=len(open_rated),
-        open_high_risk=sum(1 for _, risk in open_rated if risk in _HIGH_RISKS),
-        mitigated_percent=_percent(mitigated, len(model.threats)),
-        resolved_percent=_percent(len(model.threats) - len(open_rated), len(model.threats)),
+        threats=len(threats),
+        open=len(open_risks),
+        open_high_risk=sum(open_by_risk[risk] for risk in _HIGH_RISKS),
+        mitigated_percent=_percent(status_counts[ThreatStatus.MITIGATED], len(threats)),
+        resolved_percent=_percent(len(threats) - len(open_risks), len(threats)),
         resolved_weighted_percent=_percent(weight - open_weight, weight),
         open_by_risk={r: open_by_risk.get(r, 0) for r in reversed(Risk)},
-        by_status={s.value: sum(1 for t in model.threats if t.effective_status == s) for s in ThreatStatus},
+        by_status={s.value: status_counts.get(s, 0) for s in ThreatStatus},
         by_risk={r: all_risks.get(r, 0) for r in reversed(Risk)},
-        mitigations_by_status={
-            s.value: sum(1 for m in model.mitigations if m.effective_status == s) for s in MitigationStatus
-        },
-        threats_without_mitigation=[t.id for t, _ in open_rated if t.id not in addressed],
+        mitigations_by_status={s.value: mitigation_counts.get(s, 0) for s in MitigationStatus},
+        threats_without_mitigation=[t.id for t in compress(threats, is_open) if t.id not in addressed],
         components_without_threats=[c.id for c in model.components if c.id not in targeted],
-        threats_with_complete_grammar=sum(1 for t in model.threats if has_complete_grammar(t)),
+        threats_with_complete_grammar=sum(map(has_complete_grammar, threats)),
     )
 
 

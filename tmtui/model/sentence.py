@@ -38,7 +38,7 @@ def missing_grammar(threat: Threat) -> list[str]:
 
 def has_complete_grammar(threat: Threat) -> bool:
     """A complete threat statement: source, action and impact are written (prerequisites are optional)."""
-    return not missing_grammar(threat)
+    return _written(threat.source) and _written(threat.action) and _written(threat.impact)
 
 
 def _written(value: object) -> bool:
