@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, ClassVar, Literal, TypeVar
 
 from tmtui.model.enums import (
@@ -78,8 +79,39 @@ def _spec(
     return field(default="" if type_ == "text" else None, metadata=meta)
 
 
-@dataclass
-class Record:
+class _ComparedByFields:
+    """`__eq__` and `__repr__` as `@dataclass` writes them, written once for all the model's classes: dataclass
+    would compile both anew for each class when the model is imported (a tenth of a quick `tmtui check`)."""
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        compared = _shown_and_compared(self.__class__)[1]
+        return compared(self) == compared(other)
+
+    def __repr__(self) -> str:
+        shown = _shown_and_compared(self.__class__)[0]
+        return f"{self.__class__.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"
+
+
+_SHOWN_AND_COMPARED: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _shown_and_compared(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The fields a dataclass's repr shows, and a getter of the tuple its `__eq__` compares."""
+    known = _SHOWN_AND_COMPARED.get(cls)
+    if known is None:
+        fields = dataclasses.fields(cls)
+        compared = [f.name for f in fields if f.compare]
+        getter = (
+            attrgetter(*compared) if len(compared) > 1 else lambda record: tuple(getattr(record, n) for n in compared)
+        )
+        known = _SHOWN_AND_COMPARED[cls] = (tuple(f.name for f in fields if f.repr), getter)
+    return known
+
+
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
+class Record(_ComparedByFields):
     """A row of one of the model's arrays of tables. `extra` holds keys this app does not know, untouched."""
 
     KIND: ClassVar[str] = ""
@@ -99,8 +131,8 @@ class Record:
         return field_specs(cls)
 
 
-@dataclass
-class System:
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
+class System(_ComparedByFields):
     """The system being modeled: its name, what it is, who owns the model."""
 
     name: str = _spec("text", "Name")
@@ -112,7 +144,7 @@ class System:
     LABEL: ClassVar[str] = "name"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Asset(Record):
     """Something worth protecting (card numbers, a signing key), with how sensitive it is."""
 
@@ -125,7 +157,7 @@ class Asset(Record):
     sensitivity: str | None = _spec("choice", "Sensitivity", choices=Level)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Boundary(Record):
     """A trust boundary: where data passes between parts trusted differently."""
 
@@ -137,7 +169,7 @@ class Boundary(Record):
     description: str = _spec("text", "Description", multiline=True)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Component(Record):
     """A part of the system: a process, a data store, or something external to it."""
 
@@ -153,7 +185,7 @@ class Component(Record):
     tags: list[str] = _spec("strings", "Tags")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Flow(Record):
     """Data moving from one component to another, with what it carries and how it is protected."""
 
@@ -172,7 +204,7 @@ class Flow(Record):
     tags: list[str] = _spec("strings", "Tags")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Story(Record):
     """A user story the system serves."""
 
@@ -184,7 +216,7 @@ class Story(Record):
     text: str = _spec("text", "Story", required=True, multiline=True)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Assumption(Record):
     """Something taken as true about the system or its surroundings."""
 
@@ -196,7 +228,7 @@ class Assumption(Record):
     text: str = _spec("text", "Assumption", required=True, multiline=True)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Threat(Record):
     """What could go wrong: the threat statement, what it targets, how likely and how bad, and its status."""
 
@@ -230,7 +262,7 @@ class Threat(Record):
         return self.status or ThreatStatus.OPEN
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Mitigation(Record):
     """What we are going to do about one or more threats, with its status, owner and ticket."""
 
@@ -252,7 +284,7 @@ class Mitigation(Record):
         return self.status or MitigationStatus.PROPOSED
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
 class Review(Record):
     """A review of the model: when, who took part, and the figures at that moment."""
 
@@ -307,8 +339,8 @@ def spec_for(cls: type, key: str) -> FieldSpec | None:
     return next((s for s in field_specs(cls) if s.key == key), None)
 
 
-@dataclass
-class Model:
+@dataclass(eq=False, repr=False)  # from _ComparedByFields
+class Model(_ComparedByFields):
     """Everything one model file says, as records. Built from plain data; never touches the file."""
 
     schema: int = 1
