@@ -18,7 +18,7 @@ from tmtui.model import (
     threat_sentence,
     threats_by_risk,
 )
-from tmtui.model.coverage import Coverage, compute_coverage
+from tmtui.model.coverage import CELL_MARKS, Coverage, compute_coverage
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def _label(value: str | None) -> str:
 # Labels of the vocabularies, looked up for each record instead of made again
 _LABELS = {v.value: v.value.replace("_", " ") for e in (Risk, ThreatStatus, MitigationStatus, Level) for v in e}
 _STRIDE_LABELS = {s.value: s.label for s in Stride}
+_STRIDES = tuple(Stride)
 
 
 def mermaid_flowchart(model: Model) -> list[str]:
@@ -88,7 +89,9 @@ def _building(model: Model) -> list[str]:
         out += [block(model.system.description), ""]
     if model.system.owners:
         out += [f"**Owners:** {_ids(model.system.owners)}", ""]
-    names = {r.id: r.label for r in model.all_records()}
+    # the label of each id a boundary or flow column names (of the last record with it, as a lookup of all gives)
+    shown = {c.boundary for c in model.components} | {end for f in model.flows for end in (f.source, f.target)}
+    names = {r.id: r.label for r in model.all_records() if r.id in shown}
 
     def named(record_id: str | None) -> str:
         return f"{inline(names[record_id])} ({inline(record_id)})" if record_id in names else inline(record_id or "")
@@ -162,31 +165,29 @@ def _going_wrong(model: Model) -> list[str]:
     out = ["## 2. What could go wrong?", ""]
     if not model.threats:
         return [*out, "_No threats recorded yet._", ""]
-    ordered = threats_by_risk(model.threats)
-    out += _table(
-        ["Id", "Threat", "STRIDE", "Targets", "Risk", "Status", "Mitigations"],
-        (
+    rows, details = [], []
+    for threat in threats_by_risk(model.threats):  # each threat's row and details in one pass
+        shown_id, title = inline(threat.id), threat.title
+        shown_title = inline(title)
+        rows.append(
             [
-                inline(t.id),
-                cell(t.title),
-                ", ".join(_stride_label(s) for s in t.stride),
-                _ids(t.targets),
-                _label(risk_of(t)),
-                _label(t.effective_status),
-                _ids(m.id for m in model.mitigations_for(t.id)),
+                shown_id,
+                cell(title) if "\n" in title else shown_title,  # one line: cell() is inline()
+                ", ".join(map(_stride_label, threat.stride)),
+                _ids(threat.targets),
+                _label(risk_of(threat)),
+                _label(threat.effective_status),
+                _ids([m.id for m in model.mitigations_for(threat.id)]),
             ]
-            for t in ordered
-        ),
-    )
-    details = []
-    for threat in ordered:
+        )
         sentence = threat_sentence(threat)
         if sentence or threat.notes:
-            details += [f"#### {inline(threat.id)}: {inline(threat.title)}", ""]
+            details += [f"#### {shown_id}: {shown_title}", ""]
             if sentence:
                 details += [block(sentence), ""]
             if threat.notes:
                 details += [block(threat.notes), ""]
+    out += _table(["Id", "Threat", "STRIDE", "Targets", "Risk", "Status", "Mitigations"], rows)
     if details:
         out += ["### Threat details", "", *details]
     ruled_out = [t for t in model.threats if t.status == ThreatStatus.NOT_APPLICABLE]
@@ -282,7 +283,7 @@ def _coverage_section(coverage: Coverage) -> list[str]:
             [
                 f"{inline(e.record_id) or '(no id)'} {cell(e.label)}".strip(),
                 inline(e.element),
-                *(e.cells[s].state.mark for s in Stride),
+                *[CELL_MARKS[e.cells[s].state] for s in _STRIDES],
             ]
             for e in coverage.elements
         ),

@@ -38,10 +38,10 @@ class CellState(StrEnum):
     @property
     def mark(self) -> str:
         """How the cell reads without colour, in the report and in the app alike."""
-        return _CELL_MARKS[self]
+        return CELL_MARKS[self]
 
 
-_CELL_MARKS = {
+CELL_MARKS = {
     CellState.ANSWERED: "✓",
     CellState.OPEN: "!",
     CellState.NOT_CONSIDERED: "?",
