@@ -5,12 +5,10 @@ import dataclasses
 import itertools
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tmtui.model import RECORD_TYPES, Model, model_from_data, validate
-from tmtui.model.records import Assumption, Story
+from tmtui.model import RECORD_TYPES, model_from_data, validate
 from tmtui.model.validation import validate_record
 
 ids = st.sampled_from(["", "T1", "T2", "C1", "C2", "A1", "M1", "F1", "R1", "US1", "AS1", "T1\nT2", "TT1", "T٣", "x"])
@@ -81,16 +79,3 @@ def test_records_built_from_data_are_what_their_dataclass_would_make(data: dict[
         for one, other in itertools.pairwise(records):
             for name, value in vars(one).items():
                 assert not isinstance(value, list | dict) or value is not vars(other)[name]
-
-
-def test_model_classes_compare_and_show_as_dataclasses_do() -> None:
-    """Their `__eq__` and `__repr__` are written once for all, not made by @dataclass: the same behaviour."""
-    story, assumption = Story(id="X1", text="same"), Assumption(id="X1", text="same")
-    assert story != assumption  # the same fields, another class
-    assert Story(id="X1", text="same", extra={"note": 1}) == story  # `extra` is not compared
-    assert Story(id="X1", text="other") != story
-    assert repr(story) == "Story(id='X1', extra={}, text='same')"
-    assert repr(Model(stories=[story])).startswith("Model(schema=1, system=System(name='', description=''")
-    assert Model(stories=[story]) == Model(stories=[Story(id="X1", text="same")])
-    with pytest.raises(TypeError):
-        hash(story)

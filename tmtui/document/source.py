@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tmtui.model.fieldwise import FrozenFieldwise
+
 BOM = b"\xef\xbb\xbf"
 # The most a model (or an imported file) may hold. Real models are kilobytes; this keeps `/dev/zero`-like
 # inputs and mistakes (a database dump named .toml) from filling memory. Checked while reading, not after.
@@ -36,8 +38,8 @@ class UnreadableError(Exception):
         super().__init__(f"{path}: {message}" if path else message)
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class Source(FrozenFieldwise):
     """A file's text with its line endings normalised to LF, and how to write it back as it was."""
 
     text: str

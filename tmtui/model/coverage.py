@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tmtui.model.enums import ComponentKind, Stride, ThreatStatus
+from tmtui.model.fieldwise import FrozenFieldwise
 from tmtui.model.records import Component, Flow, Model, Threat
 
 ALL = tuple(Stride)
@@ -49,8 +50,8 @@ CELL_MARKS = {
 }
 
 
-@dataclass(frozen=True)
-class Cell:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class Cell(FrozenFieldwise):
     """One element × STRIDE category of the grid: its state and the threats in it."""
 
     state: CellState
@@ -61,8 +62,8 @@ class Cell:
         return self.state in (CellState.ANSWERED, CellState.OPEN)
 
 
-@dataclass(frozen=True)
-class ElementCoverage:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class ElementCoverage(FrozenFieldwise):
     """One row of the grid: a component or a flow, and its six STRIDE cells."""
 
     record_id: str
@@ -80,8 +81,8 @@ class ElementCoverage:
         return [s for s in self.expected if self.cells[s].state is CellState.NOT_CONSIDERED]
 
 
-@dataclass(frozen=True)
-class Coverage:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class Coverage(FrozenFieldwise):
     """The grid of elements × STRIDE, with its totals and what no threat covers."""
 
     elements: tuple[ElementCoverage, ...] = ()

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tmtui.model.fieldwise import FrozenFieldwise
+
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class Finding(FrozenFieldwise):
     """A problem of the model: an error or a warning, with the record, key and line it is about."""
 
     severity: Severity

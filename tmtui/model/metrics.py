@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress
 
 from tmtui.model.enums import MitigationStatus, Risk, ThreatStatus
+from tmtui.model.fieldwise import FrozenFieldwise
 from tmtui.model.records import Model, Review
 from tmtui.model.risk import risk_of
 from tmtui.model.sentence import has_complete_grammar
@@ -25,8 +26,8 @@ RISK_WEIGHT: dict[Risk, int] = {
 }
 
 
-@dataclass(frozen=True)
-class Metrics:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class Metrics(FrozenFieldwise):
     """The figures of "How well did we do?", computed from the model."""
 
     threats: int
@@ -100,8 +101,8 @@ SNAPSHOT_FIGURES: tuple[tuple[str, str, bool | None], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class FigureChange:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class FigureChange(FrozenFieldwise):
     """One figure of a review beside its value now."""
 
     key: str

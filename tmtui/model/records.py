@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from operator import attrgetter
 from typing import Any, ClassVar, Literal, TypeVar
 
 from tmtui.model.enums import (
@@ -23,12 +22,13 @@ from tmtui.model.enums import (
     Stride,
     ThreatStatus,
 )
+from tmtui.model.fieldwise import Fieldwise, FrozenFieldwise
 
 FieldType = Literal["text", "choice", "choices", "ref", "refs", "strings", "flag", "date", "table"]
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
+class FieldSpec(FrozenFieldwise):
     """How one key of a record is read, checked and edited."""
 
     name: str  # attribute on the dataclass
@@ -79,39 +79,8 @@ def _spec(
     return field(default="" if type_ == "text" else None, metadata=meta)
 
 
-class _ComparedByFields:
-    """`__eq__` and `__repr__` as `@dataclass` writes them, written once for all the model's classes: dataclass
-    would compile both anew for each class when the model is imported (a tenth of a quick `tmtui check`)."""
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        compared = _shown_and_compared(self.__class__)[1]
-        return compared(self) == compared(other)
-
-    def __repr__(self) -> str:
-        shown = _shown_and_compared(self.__class__)[0]
-        return f"{self.__class__.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"
-
-
-_SHOWN_AND_COMPARED: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
-
-
-def _shown_and_compared(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The fields a dataclass's repr shows, and a getter of the tuple its `__eq__` compares."""
-    known = _SHOWN_AND_COMPARED.get(cls)
-    if known is None:
-        fields = dataclasses.fields(cls)
-        compared = [f.name for f in fields if f.compare]
-        getter = (
-            attrgetter(*compared) if len(compared) > 1 else lambda record: tuple(getattr(record, n) for n in compared)
-        )
-        known = _SHOWN_AND_COMPARED[cls] = (tuple(f.name for f in fields if f.repr), getter)
-    return known
-
-
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
-class Record(_ComparedByFields):
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+class Record(Fieldwise):
     """A row of one of the model's arrays of tables. `extra` holds keys this app does not know, untouched."""
 
     KIND: ClassVar[str] = ""
@@ -131,8 +100,8 @@ class Record(_ComparedByFields):
         return field_specs(cls)
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
-class System(_ComparedByFields):
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+class System(Fieldwise):
     """The system being modeled: its name, what it is, who owns the model."""
 
     name: str = _spec("text", "Name")
@@ -144,7 +113,7 @@ class System(_ComparedByFields):
     LABEL: ClassVar[str] = "name"
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Asset(Record):
     """Something worth protecting (card numbers, a signing key), with how sensitive it is."""
 
@@ -157,7 +126,7 @@ class Asset(Record):
     sensitivity: str | None = _spec("choice", "Sensitivity", choices=Level)
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Boundary(Record):
     """A trust boundary: where data passes between parts trusted differently."""
 
@@ -169,7 +138,7 @@ class Boundary(Record):
     description: str = _spec("text", "Description", multiline=True)
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Component(Record):
     """A part of the system: a process, a data store, or something external to it."""
 
@@ -185,7 +154,7 @@ class Component(Record):
     tags: list[str] = _spec("strings", "Tags")
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Flow(Record):
     """Data moving from one component to another, with what it carries and how it is protected."""
 
@@ -204,7 +173,7 @@ class Flow(Record):
     tags: list[str] = _spec("strings", "Tags")
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Story(Record):
     """A user story the system serves."""
 
@@ -216,7 +185,7 @@ class Story(Record):
     text: str = _spec("text", "Story", required=True, multiline=True)
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Assumption(Record):
     """Something taken as true about the system or its surroundings."""
 
@@ -228,7 +197,7 @@ class Assumption(Record):
     text: str = _spec("text", "Assumption", required=True, multiline=True)
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Threat(Record):
     """What could go wrong: the threat statement, what it targets, how likely and how bad, and its status."""
 
@@ -262,7 +231,7 @@ class Threat(Record):
         return self.status or ThreatStatus.OPEN
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Mitigation(Record):
     """What we are going to do about one or more threats, with its status, owner and ticket."""
 
@@ -284,7 +253,7 @@ class Mitigation(Record):
         return self.status or MitigationStatus.PROPOSED
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
 class Review(Record):
     """A review of the model: when, who took part, and the figures at that moment."""
 
@@ -339,8 +308,8 @@ def spec_for(cls: type, key: str) -> FieldSpec | None:
     return next((s for s in field_specs(cls) if s.key == key), None)
 
 
-@dataclass(eq=False, repr=False)  # from _ComparedByFields
-class Model(_ComparedByFields):
+@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+class Model(Fieldwise):
     """Everything one model file says, as records. Built from plain data; never touches the file."""
 
     schema: int = 1
