@@ -6,11 +6,14 @@ through every command that prints; not one ESC, BEL or C1 CSI byte may come out.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 import tomlkit
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tmtui.cli import main
 
@@ -196,3 +199,15 @@ def test_a_newline_in_model_text_cannot_forge_a_line_of_its_own(tmp_path, capsys
     out = capsys.readouterr().out
     assert not any(line.startswith("::error") for line in out.splitlines())
     assert "␤::error" in out
+
+
+@given(st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=40))
+def test_a_report_written_whole_is_what_printing_it_safely_writes(text: str) -> None:
+    """A report goes out as bytes checked in C for control characters; whatever it holds (C0, DEL, C1 or a lone
+    surrogate), the bytes are those of the slower `_printable` path."""
+    from tmtui.cli import _printable, _write_printable
+
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    _write_printable(text, stream)
+    stream.flush()
+    assert stream.buffer.getvalue() == _printable(text, stream).encode("utf-8")  # type: ignore[attr-defined]
