@@ -128,43 +128,50 @@ _EMPTY = {True: Cell(CellState.NOT_CONSIDERED), False: Cell(CellState.NOT_EXPECT
 _UNTOUCHED = {kind: {stride: _EMPTY[stride in expected] for stride in ALL} for kind, expected in EXPECTED.items()}
 
 
-def _cell(threats: list[Threat], expected: bool) -> Cell:
+def _cell(threats: list[Threat] | None, expected: bool) -> Cell:
     if not threats:
         return _EMPTY[expected]
-    still_open = [t.id for t in threats if t.effective_status == ThreatStatus.OPEN]
-    decided = [t.id for t in threats if t.effective_status != ThreatStatus.OPEN]
+    still_open: list[str] = []
+    decided: list[str] = []
+    for threat in threats:
+        (still_open if threat.effective_status == ThreatStatus.OPEN else decided).append(threat.id)
     if still_open:
         return Cell(CellState.OPEN, (*still_open, *decided))
     return Cell(CellState.ANSWERED, tuple(decided))
 
 
 def compute_coverage(model: Model) -> Coverage:
-    # (element id, category) -> its threats, built in one pass over the threats
-    by_cell: dict[tuple[str, Stride], list[Threat]] = {}
-    targeted: set[str] = set()
+    # element id -> category -> its threats, built in one pass over the threats
+    by_target: dict[str, dict[Stride, list[Threat]]] = {}
     for threat in model.threats:
         categories = _categories(threat)
         for target in dict.fromkeys(threat.targets):  # a target named twice counts once
             if target:
-                targeted.add(target)
+                by_stride = by_target.setdefault(target, {})
                 for stride in categories:
-                    by_cell.setdefault((target, stride), []).append(threat)
+                    by_stride.setdefault(stride, []).append(threat)
     rows = []
+    answered = still_open = expected_cells = 0
     elements: list[Component | Flow] = [*model.components, *model.flows]
     for record in elements:
         kind = element_kind(record)
-        if record.id not in targeted:  # no threat names it: every cell empty
+        expected = EXPECTED[kind]
+        expected_cells += len(expected)
+        threats = by_target.get(record.id)
+        if threats is None:  # no threat names it: every cell empty
             cells = dict(_UNTOUCHED[kind])
         else:
-            cells = {stride: _cell(by_cell.get((record.id, stride), []), stride in EXPECTED[kind]) for stride in ALL}
+            cells = {stride: _cell(threats.get(stride), stride in expected) for stride in ALL}
+            states = [cells[stride].state for stride in expected]
+            answered += states.count(CellState.ANSWERED)
+            still_open += states.count(CellState.OPEN)
         rows.append(ElementCoverage(record.id, record.KIND, kind, record.label, cells))
-    expected = [row.cells[s] for row in rows for s in row.expected]
     mentioned = {asset for t in model.threats for asset in t.assets}
     return Coverage(
         elements=tuple(rows),
-        expected=len(expected),
-        answered=sum(1 for c in expected if c.state is CellState.ANSWERED),
-        open=sum(1 for c in expected if c.state is CellState.OPEN),
-        elements_without_threats=[r.record_id for r in rows if not (r.record_id and r.record_id in targeted)],
+        expected=expected_cells,
+        answered=answered,
+        open=still_open,
+        elements_without_threats=[r.record_id for r in rows if not (r.record_id and r.record_id in by_target)],
         assets_without_threats=[a.id for a in model.assets if a.id not in mentioned],
     )
