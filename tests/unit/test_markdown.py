@@ -5,12 +5,23 @@ import re
 import sys
 import tomllib
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from tmtui.exchange.escape import OTHER_SPACE, block, cell, clean, inline, json_safe, mermaid_label
+from tmtui.exchange.escape import (
+    _MERMAID_KEYWORDS,
+    OTHER_SPACE,
+    block,
+    cell,
+    clean,
+    inline,
+    json_safe,
+    mermaid_id,
+    mermaid_label,
+)
 from tmtui.exchange.json_export import to_json
 from tmtui.exchange.markdown import to_markdown
 from tmtui.model import Threat, model_from_data, threat_sentence
@@ -374,3 +385,14 @@ def test_block_skips_work_only_where_there_is_none(text: str) -> None:
     )
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", escaped.strip())]
     assert block(text) == "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in paragraphs if p)
+
+
+@given(st.one_of(_TRICKY, st.text(max_size=30), st.sampled_from(["End", "C1", "class", "T-1", "ü1"])))
+def test_mermaid_names_and_labels_skip_work_only_where_there_is_none(text: str) -> None:
+    """Their quick answer for plain names and ids is what the full coding gives."""
+    codes = {c: f"#{ord(c)};" for c in "#`%;|&"} | {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
+    assert mermaid_label(text) == "".join(codes.get(c, c) for c in " ".join(clean(text).split()))
+    name = re.sub(r"[^A-Za-z0-9_]", "_", text) or "_"
+    if name != text:
+        name += "_" + format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
+    assert mermaid_id(text) == (f"id_{name}" if name.lower() in _MERMAID_KEYWORDS else name)

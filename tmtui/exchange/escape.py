@@ -100,9 +100,14 @@ _MERMAID_KEYWORDS = {"end", "subgraph", "graph", "flowchart", "click", "call", "
 _MERMAID_KEYWORDS |= {"class", "linkstyle", "direction", "default", "interpolate", "callback"}
 
 
+_MERMAID_WORK = re.compile(f"[{re.escape(''.join(_MERMAID_CODES))}{_UNSAFE_CHARS}{OTHER_SPACE}\n]")
+
+
 def mermaid_label(text: str) -> str:
     """Text inside a Mermaid `["..."]` label: one line, with every character that could close it or start a
     directive as a Mermaid entity code."""
+    if _MERMAID_WORK.search(text) is None and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # most names: nothing to code, no spaces to join
     text = " ".join(clean(text).split())
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group()], text)
 
@@ -123,7 +128,8 @@ def mermaid_id(record_id: str) -> str:
 
     An id that had to be changed gets a suffix from its own characters, so `C-1` and `C_1` stay two nodes.
     """
-    name = re.sub(r"[^A-Za-z0-9_]", "_", record_id) or "_"
+    plain = record_id.isascii() and record_id.isalnum()  # most ids: letters and digits, as they are
+    name = record_id if plain else re.sub(r"[^A-Za-z0-9_]", "_", record_id) or "_"
     if name != record_id:
         name += "_" + zlib.crc32(record_id.encode("utf-8", "surrogatepass")).to_bytes(4, "big").hex()
     return f"id_{name}" if name.lower() in _MERMAID_KEYWORDS else name
