@@ -79,3 +79,8 @@ def test_records_built_from_data_are_what_their_dataclass_would_make(data: dict[
         for one, other in itertools.pairwise(records):
             for name, value in vars(one).items():
                 assert not isinstance(value, list | dict) or value is not vars(other)[name]
+
+
+def test_a_record_without_an_id_gets_one_finding_for_it() -> None:
+    model, _ = model_from_data({"threats": [{"title": "No id"}]})
+    assert [f.message for f in validate(model)] == ["this threat has no id"]

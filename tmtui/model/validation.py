@@ -219,7 +219,9 @@ def _checked_specs(record_type: type) -> tuple[FieldSpec, ...]:
     checked = _CHECKED_SPECS.get(record_type)
     if checked is None:
         specs = field_specs(record_type)
-        checked = _CHECKED_SPECS[record_type] = tuple(s for s in specs if s.required or s.choices is not None or s.refs)
+        # the id has checks of its own, first (one finding for a missing id, not two)
+        checked = tuple(s for s in specs if s.key != "id" and (s.required or s.choices is not None or s.refs))
+        _CHECKED_SPECS[record_type] = checked
     return checked
 
 
