@@ -70,8 +70,10 @@ def block(text: str) -> str:
         text = _LINE_START.sub(_escape_line_start, text)
     # Paragraphs are runs of lines with text; a line of only whitespace ends one. Each line is stripped, and a
     # trailing backslash makes a hard line break, so single newlines inside a paragraph survive.
-    lines = "\n".join([line.strip() for line in text.split("\n")])
-    paragraphs = [p.strip("\n") for p in lines.split("\n\n")]
+    lines = [line.strip() for line in text.split("\n")]
+    if "" not in lines:  # one paragraph
+        return " \\\n".join(lines)
+    paragraphs = [p.strip("\n") for p in "\n".join(lines).split("\n\n")]
     return "\n\n".join([p.replace("\n", " \\\n") for p in paragraphs if p])
 
 
