@@ -401,17 +401,17 @@ def refuse_output(output: Path, *inputs: Path) -> None:
 # ---- check -------------------------------------------------------------------------------------------------
 
 
-def _load(path: Path, *, placed: bool = True) -> Loaded:
+def _load(path: Path, *, placed: bool = True, warnings: bool = True) -> Loaded:
     try:
-        return read_model(path, placed=placed)
+        return read_model(path, placed=placed, warnings=warnings)
     except UnreadableError as error:
         raise CommandError(str(error)) from None
 
 
 def _parsed(path: Path) -> tuple[Loaded, Model]:
     """A model that at least parses (export and diff need its records); a syntax error ends the command. Its
-    findings have no lines: these commands only count them."""
-    loaded = _load(path, placed=False)
+    findings are its errors, without lines: these commands only count them."""
+    loaded = _load(path, placed=False, warnings=False)
     if loaded.model is None:
         finding = loaded.findings[0]
         raise CommandError(f"{path}:{finding.line}:{finding.column}: {finding.message}")

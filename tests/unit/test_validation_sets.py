@@ -63,6 +63,7 @@ def test_validation_finds_what_checking_every_record_finds(data: dict[str, Any])
         for finding in validate_record(model, record, index, control_possible=False)
     ]
     assert validate(model, control_possible=False) == one_by_one
+    assert validate(model, warnings=False) == [f for f in one_by_one if f.is_error]
 
 
 @settings(max_examples=200)

@@ -80,11 +80,11 @@ def parse_data(source: Source, path: Path | str | None = None) -> tuple[dict[str
     return data, None
 
 
-def load_text(source: Source, path: Path | str | None = None, *, placed: bool = True) -> Loaded:
+def load_text(source: Source, path: Path | str | None = None, *, placed: bool = True, warnings: bool = True) -> Loaded:
     """Parse, build records and validate. Raises UnreadableError for a schema newer than this app.
 
     `placed=False`: the findings are not given lines (their count is all the caller shows), which saves finding
-    where the records are written."""
+    where the records are written. `warnings=False`: the errors only, for a caller that counts them."""
     data, syntax_error = parse_data(source, path)
     if data is None:
         return Loaded(model=None, findings=[syntax_error] if syntax_error else [])
@@ -92,7 +92,7 @@ def load_text(source: Source, path: Path | str | None = None, *, placed: bool = 
         model, findings = model_from_data(data)
     except SchemaTooNewError as error:
         raise UnreadableError(path, str(error)) from None
-    findings += validate(model, control_possible=may_hold_control(source.text))
+    findings += validate(model, control_possible=warnings and may_hold_control(source.text), warnings=warnings)
     if placed:
         from tmtui.document.locate import place_findings  # only here: export and stats do without its import
 
@@ -100,9 +100,9 @@ def load_text(source: Source, path: Path | str | None = None, *, placed: bool = 
     return Loaded(model=model, findings=findings, data=data)
 
 
-def read_model(path: Path, *, placed: bool = True) -> Loaded:
+def read_model(path: Path, *, placed: bool = True, warnings: bool = True) -> Loaded:
     """Read a model file for display or checking. Raises UnreadableError when it is not a text file."""
-    return load_text(decode(read_regular(path), path), path, placed=placed)
+    return load_text(decode(read_regular(path), path), path, placed=placed, warnings=warnings)
 
 
 def read_model_bytes(data: bytes, path: Path | str | None = None) -> Loaded:

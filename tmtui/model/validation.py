@@ -31,44 +31,55 @@ from tmtui.model.text import has_control
 CONTROL_MESSAGE = "holds control characters (shown as ␛ and the like), which could act on a terminal"
 
 
-def validate(model: Model, *, control_possible: bool = True) -> list[Finding]:
+def validate(model: Model, *, control_possible: bool = True, warnings: bool = True) -> list[Finding]:
     """Every problem of the model, errors and warnings, in file order of the records.
 
     `control_possible=False`: the caller knows no text of the model holds a control character (the file has none,
     nor an escape that makes one), so the search for them, half the cost of validating, is skipped.
+    `warnings=False`: the errors only, for a command that counts them (the checks that can only warn are skipped).
     """
+    control_possible = control_possible and warnings  # a control character is a warning
     findings = _check_system(model) if control_possible else []
     for record_type in RECORD_TYPES:
         records = model.records(record_type.KIND)
-        places = range(len(records)) if control_possible else _records_to_check(model, record_type, records)
+        if control_possible:
+            places: Iterable[int] = range(len(records))
+        else:
+            places = _records_to_check(model, record_type, records, warnings)
         for index in places:
-            findings.extend(validate_record(model, records[index], index, control_possible=control_possible))
+            found = validate_record(model, records[index], index, control_possible=control_possible)
+            findings.extend(found if warnings else [f for f in found if f.is_error])
     return findings
 
 
-def _records_to_check(model: Model, record_type: type[Record], records: Sequence[Record]) -> Iterable[int]:
+def _records_to_check(
+    model: Model, record_type: type[Record], records: Sequence[Record], warnings: bool
+) -> Iterable[int]:
     """The places of the records of one kind that may have a finding (all that have one, in order, and maybe a
     few more), found by checking each field's distinct values at once: a set of a thousand titles is built in C,
     where checking a thousand records one by one takes a Python loop each."""
     try:
-        suspects = _suspects(model, record_type, records)
+        suspects = _suspects(model, record_type, records, warnings)
     except TypeError:  # an unhashable value where a string belongs: a model not built by `model_from_data`
         return range(len(records))
     return sorted(suspects)
 
 
-def _suspects(model: Model, record_type: type[Record], records: Sequence[Record]) -> set[int]:
+def _suspects(model: Model, record_type: type[Record], records: Sequence[Record], warnings: bool) -> set[int]:
     suspects: set[int] = set()
     ids = list(map(attrgetter("id"), records))
-    one_id, ids_in_lines = _id_patterns(record_type.PREFIX)
-    joined = "\n".join(ids)
-    # every id is its kind's prefix and ASCII digits (a newline inside an id would add a line: the count says so)
-    plain = joined.count("\n") == len(ids) - 1 and ids_in_lines.fullmatch(joined + "\n")
-    repeated = {record_id for record_id in set(ids) if model.id_count(record_id) != 1}
-    if not plain or repeated:
-        suspects.update(
-            i for i, record_id in enumerate(ids) if record_id in repeated or not one_id.fullmatch(record_id)
-        )
+    repeated = {record_id for record_id in set(ids) if model.id_count(record_id) != 1}  # or missing: count 0
+    if warnings:
+        one_id, ids_in_lines = _id_patterns(record_type.PREFIX)
+        joined = "\n".join(ids)
+        # every id is its kind's prefix and ASCII digits (a newline inside an id would add a line: the count says so)
+        plain = joined.count("\n") == len(ids) - 1 and ids_in_lines.fullmatch(joined + "\n")
+        if not plain or repeated:
+            suspects.update(
+                i for i, record_id in enumerate(ids) if record_id in repeated or not one_id.fullmatch(record_id)
+            )
+    elif repeated:  # the form of an id can only warn
+        suspects.update(i for i, record_id in enumerate(ids) if record_id in repeated)
     for spec in _checked_specs(record_type):
         value_of = attrgetter(spec.name)
         many = spec.type in ("choices", "refs")
@@ -85,6 +96,8 @@ def _suspects(model: Model, record_type: type[Record], records: Sequence[Record]
                 for i, record in enumerate(records)
                 if (not wrong.isdisjoint(value_of(record)) if many else value_of(record) in wrong)
             )
+    if not warnings:  # the checks below can only warn
+        return suspects
     if record_type is Threat:
         done = MitigationStatus.DONE
         covered = set(chain.from_iterable(m.threats for m in model.mitigations if m.status == done))
