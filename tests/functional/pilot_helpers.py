@@ -1,5 +1,5 @@
-"""What the Pilot tests of the app share: waiting until an edit has landed, reading what a save changed, and a
-model large enough to be read behind the loading screen."""
+"""What the Pilot tests of the app share: waiting until an edit has landed, keys as a terminal delivers them,
+reading what a save changed, and a model large enough to be read on a worker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import difflib
 import sys
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from tmtui.tui.app import TmtuiApp
@@ -18,6 +19,14 @@ async def settle(app: TmtuiApp, pilot: Pilot[int]) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def burst(app: TmtuiApp, keys: list[str]) -> None:
+    """Keys as a terminal delivers a fast paste or tmux send-keys: all queued before any is handled."""
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)  # type: ignore[union-attr]
 
 
 def changed_lines(before: str, after: str) -> list[str]:

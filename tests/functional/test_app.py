@@ -422,9 +422,10 @@ async def test_the_threat_form_previews_the_sentence_and_the_risk(commented_file
         assert "M1 Prepared statements" in str(screen.query_one("#linked-mitigations", Static).render())
 
 
-async def test_a_large_model_is_read_on_a_worker_behind_a_loading_screen(tmp_path):
+async def test_a_large_model_is_read_on_a_worker_behind_a_loading_screen(tmp_path, monkeypatch):
     from tmtui.tui.screens.file_screens import LoadingScreen
 
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 0)  # shown at once, as for a read that takes a while
     path = tmp_path / "big.toml"
     path.write_text(big_model(400))
     before = path.read_bytes()

@@ -3,15 +3,18 @@ command, a change on disk, a quit) still works: the pane, once shown, holds the 
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import tomllib
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
-from tests.functional.pilot_helpers import settle
+from tests.functional.pilot_helpers import big_model, burst, settle
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
 from tmtui.tui.commands import ModelCommands
+from tmtui.tui.screens.file_screens import LoadingScreen
 from tmtui.tui.screens.main_screen import MainScreen
 from tmtui.tui.screens.record_screen import RecordScreen
 from tmtui.tui.widgets.record_list import RecordList
@@ -85,3 +88,101 @@ async def test_typing_in_the_system_form_then_ctrl_q_saves_it_with_the_other_pan
         await pilot.press("ctrl+q")
         await settle(app, pilot)
     assert tomllib.loads(commented_file.read_text())["system"]["name"] == "Shop typed"
+
+
+# ---- the first screen of a large model: keys typed while it is read ------------------------------------------------
+
+
+async def wait_until_open(app: TmtuiApp, pilot) -> None:
+    """Until the model read on the worker is open and every key typed meanwhile is applied."""
+    while app.main_screen is None or not app.main_screen.first_pane_chosen or app._held_keys:
+        await pilot.pause(0.02)
+    await settle(app, pilot)
+
+
+async def test_a_large_model_read_before_the_loading_screen_is_due_opens_without_it_and_keeps_the_keys_typed(
+    tmp_path, monkeypatch
+):
+    shown: list[LoadingScreen] = []
+    monkeypatch.setattr(LoadingScreen, "on_mount", shown.append, raising=False)
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)  # the read always ends before
+    path = tmp_path / "big.toml"
+    path.write_text(big_model(400), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst(app, ["2", "enter", "ctrl+u", *"Typed ahead", "enter", "escape"])
+        await wait_until_open(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert not shown
+    titles = [t["title"] for t in tomllib.loads(path.read_text(encoding="utf-8"))["threats"]]
+    assert "Typed ahead" in titles
+
+
+async def test_a_read_that_takes_longer_than_the_delay_shows_the_loading_screen_then_the_model(tmp_path, monkeypatch):
+    read_may_end = threading.Event()
+    read = TmtuiApp._read_session
+
+    def slow_read(app: TmtuiApp):
+        read_may_end.wait(timeout=30)
+        return read(app)
+
+    monkeypatch.setattr(TmtuiApp, "_read_session", slow_read)
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 0.05)
+    path = tmp_path / "big.toml"
+    path.write_text(big_model(400), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not isinstance(app.screen, LoadingScreen):
+            await pilot.pause(0.02)
+        burst(app, ["2"])
+        read_may_end.set()
+        await wait_until_open(app, pilot)
+        assert not any(isinstance(screen, LoadingScreen) for screen in app.screen_stack)
+        assert app.screen.query_one("#panes", TabbedContent).active == "tab-2"
+        assert len(shown_ids(app, "threats")) == 400
+
+
+async def test_2_typed_while_the_model_is_read_opens_pane_2_first_and_pane_1_only_once_asked_for(tmp_path, monkeypatch):
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)
+    path = tmp_path / "big.toml"
+    path.write_text(big_model(400), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst(app, ["2"])
+        await wait_until_open(app, pilot)
+        assert app.screen.query_one("#panes", TabbedContent).active == "tab-2"
+        assert len(shown_ids(app, "threats")) == 400
+        assert app.focused is app.screen.query_one("#threats", RecordList).table
+        assert not composed(app, 1)  # never built: nobody looked at it
+        await pilot.press("1")
+        assert composed(app, 1)
+        assert shown_ids(app, "components")[:2] == ["C1", "C2"]
+        assert app.focused is app.screen.query_one("#components", RecordList).table
+
+
+async def test_keys_typed_ahead_that_are_not_a_panes_act_on_pane_1_once_it_is_composed(tmp_path, monkeypatch):
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)
+    path = tmp_path / "big.toml"
+    path.write_text(big_model(400), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst(app, ["down", "enter"])
+        await wait_until_open(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        assert (app.screen.kind, app.screen.record_id) == ("components", "C2")
+
+
+async def test_2_pressed_while_the_first_screen_is_being_put_together_shows_every_threat(tmp_path, monkeypatch):
+    """The moment a terminal user presses 2 as soon as the panes appear: the screen is up, not yet built."""
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)
+    path = tmp_path / "big.toml"
+    path.write_text(big_model(400), encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not isinstance(app.screen, MainScreen):
+            await asyncio.sleep(0.001)
+        burst(app, ["2"])
+        await wait_until_open(app, pilot)
+        assert app.screen.query_one("#panes", TabbedContent).active == "tab-2"
+        assert len(shown_ids(app, "threats")) == 400
+        assert app.focused is app.screen.query_one("#threats", RecordList).table

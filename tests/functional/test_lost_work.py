@@ -9,10 +9,9 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.widgets import Input, TextArea
 
-from tests.functional.pilot_helpers import big_model, settle
+from tests.functional.pilot_helpers import big_model, burst, settle
 from tmtui import session as session_module
 from tmtui.document.settings import Settings
 from tmtui.tui.app import TmtuiApp
@@ -147,14 +146,6 @@ async def test_ctrl_z_in_a_field_undoes_the_typing_and_outside_says_when_there_i
         await settle(app, pilot)
         assert "Undid: edit T1.title" in notified(app)
         assert app.session.model.find("T1").title == "SQL injection"
-
-
-def burst(app: TmtuiApp, keys: list[str]) -> None:
-    """Keys as a terminal delivers a fast paste or tmux send-keys: all queued before any is handled."""
-    for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
-        event.set_sender(app)
-        app._driver.send_message(event)
 
 
 async def test_keys_in_a_burst_that_opens_a_form_are_applied_in_order(commented_file):
@@ -427,11 +418,12 @@ async def test_quitting_while_the_field_being_typed_changed_on_disk_asks_first(c
     assert threat(commented_file, "T1")["title"] == "mine"
 
 
-async def test_keys_typed_while_a_large_model_is_read_are_applied_once_it_opens(tmp_path):
+async def test_keys_typed_while_a_large_model_is_read_are_applied_once_it_opens(tmp_path, monkeypatch):
     """Type-ahead, as a shell keeps it: a burst sent the moment the app starts (tmux send-keys after launching)
     is not dropped by the loading screen."""
     from tmtui.tui.screens.file_screens import LoadingScreen
 
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 0)  # shown at once, as for a read that takes a while
     path = tmp_path / "big.toml"
     path.write_text(big_model(400), encoding="utf-8")
     app = make_app(path)

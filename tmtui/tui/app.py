@@ -27,6 +27,7 @@ from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
@@ -70,6 +71,10 @@ from tmtui.tui.widgets.record_form import RecordForm
 from tmtui.tui.widgets.record_list import Changed, RecordList
 
 BACKGROUND_LOAD_BYTES = 128 * 1024  # larger models are read on a worker, behind a loading screen
+# A first read that ends sooner than this shows no loading screen: the screen before it is blank and keys wait for
+# the model anyway, and a loading screen built, drawn and taken down again took a third of the time to open a model
+# of 1,000 threats.
+LOADING_SCREEN_DELAY = 0.3
 PANE_ACTIONS = {"pane", "new_record", "export", "suggest", "brainstorm", "quick_threat"}
 EDIT_ACTIONS = {"undo", "redo", "save"}
 # The longest a key of a burst waits for the one before to be handled. Keys settle in milliseconds; the bound only
@@ -78,6 +83,13 @@ EDIT_ACTIONS = {"undo", "redo", "save"}
 KEY_SETTLE_SECONDS = 3.0
 # Keys that act at once even while a large model is being read, instead of waiting for it to open.
 KEYS_NEVER_TYPED_AHEAD = {"ctrl+q", "ctrl+c"}
+# The pane each pane key shows: `1`-`4`, from the keymap.
+PANE_KEYS = {
+    action.key: int(action.action.removeprefix("pane(").rstrip(")"))
+    for action in KEYMAP
+    if action.action.startswith("pane(")
+}
+OPENING_POLL = 0.005  # seconds between looks at whether the model has opened, for the keys typed meanwhile
 LEAVING_VERBS = {"quit": "Quit", "switched": "Switch"}  # the drop answer's verb, short enough for three buttons
 HANG_UP_GRACE = 3.0  # seconds a hang-up or SIGTERM leaves for a clean exit once the edits are saved
 
@@ -109,6 +121,7 @@ class TmtuiApp(App[int]):
         self._unanswered: dict[int, tuple[str, FieldConflict]] = {}
         self._held_keys: collections.deque[events.Key] = collections.deque()  # a burst, applied one by one
         self._opened_once = False  # the first model read has ended (opened, or a screen says why not)
+        self._loading_timer: Timer | None = None  # shows the loading screen of a first read that takes a while
         self._released_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._key_pump: asyncio.Task[None] | None = None
         self.leaving = False  # set by commit_typing: the commit is that of a quit or a hang-up
@@ -161,7 +174,11 @@ class TmtuiApp(App[int]):
         except OSError:
             size = 0
         if size > BACKGROUND_LOAD_BYTES:
-            show(LoadingScreen(self.model_path, size))
+            loading = LoadingScreen(self.model_path, size)
+            if first and LOADING_SCREEN_DELAY > 0:
+                self._loading_timer = self.set_timer(LOADING_SCREEN_DELAY, partial(self.push_screen, loading))
+            else:
+                show(loading)
             self.read_in_background()
         else:
             self._show_opened(self._read_session(), show)
@@ -184,7 +201,14 @@ class TmtuiApp(App[int]):
     def read_in_background(self) -> None:
         result = self._read_session()
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._show_opened, result, self.switch_screen)
+            self.call_from_thread(self._show_read, result)
+
+    def _show_read(self, result: Session | Exception) -> None:
+        """What a read on the worker gave, in place of the loading screen if it was shown."""
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        self._show_opened(result, self.switch_screen if isinstance(self.screen, LoadingScreen) else self.push_screen)
 
     @work(thread=True, group="recent", description="remember the model among the recent ones")
     def remember_in_background(self, path: Path) -> None:
@@ -888,7 +912,7 @@ class TmtuiApp(App[int]):
         while True:
             if self._model_opening():
                 while self._model_opening():  # as long as the read takes: a model may be large
-                    await asyncio.sleep(0.02)
+                    await asyncio.sleep(OPENING_POLL)
                 if self.session is None:
                     # the model did not open: keys typed for it must not act on the screen that says why
                     self._held_keys.clear()
@@ -902,9 +926,24 @@ class TmtuiApp(App[int]):
             self.post_message(key)
 
     def _model_opening(self) -> bool:
-        """Whether the model is still being read (the app just started, or a loading screen is up): keys typed now
-        are meant for the screen that opens, and wait for it."""
-        return not self._opened_once or isinstance(self.screen, LoadingScreen)
+        """Whether the model is still being read (the app just started, or a loading screen is up), or its screen
+        has not chosen its first pane yet: keys typed now are meant for the screen that opens, and wait for it."""
+        screen = self._top_screen()
+        if isinstance(screen, MainScreen):
+            return not screen.first_pane_chosen
+        return not self._opened_once or isinstance(screen, LoadingScreen)
+
+    def _top_screen(self) -> Screen | None:
+        """The screen in view; None once the app has closed them all (a key pump can outlive them by a moment)."""
+        return self.screen_stack[-1] if self.screen_stack else None
+
+    def take_pane_typed_ahead(self) -> int | None:
+        """The pane the first key held for the opening model asks for, that key taken from those held; None when
+        the first key is not a pane's (it is left for the pane that opens)."""
+        number = PANE_KEYS.get(self._held_keys[0].key) if self._held_keys else None
+        if number is not None:
+            self._held_keys.popleft()
+        return number
 
     async def _settled(self) -> None:
         """Wait, within a bound, until no widget has a message waiting or being handled: the last key's effects
@@ -914,8 +953,10 @@ class TmtuiApp(App[int]):
         while quiet < 2 and time.monotonic() < deadline:  # twice in a row: nothing was posted in between
             await asyncio.sleep(0)
             nodes = [self, *(node for screen in self.screen_stack for node in screen.walk_children(with_self=True))]
-            # a callback asked for after the next refresh (a form focusing its field) waits on its screen, in no queue
-            waiting = any(screen._callbacks for screen in self.screen_stack)
+            # A callback asked for after the next refresh (a form focusing its field) waits on its screen, in no
+            # queue. Only the screen in view counts: one under it is not refreshed until it is back in view, and
+            # a callback it holds (its footer's, after a focus) held every key typed meanwhile for the whole bound.
+            waiting = bool((screen := self._top_screen()) is not None and screen._callbacks)
             quiet = quiet + 1 if not waiting and not any(_busy(node) for node in nodes) else 0
 
     # ---- $EDITOR ---------------------------------------------------------------------------------------------

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from tmtui.session import Session
@@ -32,7 +31,6 @@ TAB_TITLES: tuple[tuple[str, str, str, str], ...] = (
     ("Build", "Threats", "Do", "Review"),
 )
 PANES = (BuildingPane, ThreatsPane, MitigationsPane, ReviewPane)
-LAYOUT_PATIENCE = 0.5  # seconds a newly composed pane waits for its size before it is drawn at a guessed one
 # The manifesto's four questions, as the keys 1-4 describe them: each pane is headed by its own, whatever the width.
 QUESTIONS = tuple(next(k.description for k in KEYMAP if k.id == f"pane-{n}") for n in range(1, 5))
 
@@ -46,11 +44,17 @@ def tab_titles_for(width: int) -> tuple[str, ...]:
 
 
 class MainScreen(Screen):
+    # A list takes focus, never the tab bar (the first focusable widget) while no pane is composed yet: moving the
+    # focus from it to the list once the pane is drawn rebuilt the footer and drew the screen again.
+    AUTO_FOCUS = "RecordTable"
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self._panes: list[Pane] = []  # fixed once composed; a query walks every widget, too slow for every edit
         self._bringing: Pane | None = None  # the pane `show_pane` is bringing into view
+        # Until the first pane is chosen, keys typed are held by the app (see `_choose_first_pane`).
+        self.first_pane_chosen = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,13 +62,24 @@ class MainScreen(Screen):
             for number, (pane_class, title) in enumerate(zip(PANES, tab_titles_for(120), strict=True), start=1):
                 with TabPane(title, id=f"tab-{number}"):
                     yield Static(QUESTIONS[number - 1], classes="pane-question")
-                    yield pane_class(self.session, opened=number == 1, id=f"pane-{number}")
+                    yield pane_class(self.session, id=f"pane-{number}")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        cast("TmtuiApp", self.app).model_changed.subscribe(self, self.refresh_from_model, immediate=True)
+        app = cast("TmtuiApp", self.app)
+        app.model_changed.subscribe(self, self.refresh_from_model, immediate=True)
         self.refresh_from_model()
-        self.active_pane.focus_main()
+        # after the keys that reached the app while the screen was being mounted: the app holds them meanwhile
+        app.call_later(self._choose_first_pane)
+
+    async def _choose_first_pane(self) -> None:
+        """Show pane 1, composed only now; or, when the first key typed ahead is a pane's, that pane: pane 1 is then
+        composed when it is asked for, like the others (a person who presses 2 at once never waits for it)."""
+        try:
+            if self.is_attached:
+                await self.show_pane(cast("TmtuiApp", self.app).take_pane_typed_ahead() or 1)
+        finally:
+            self.first_pane_chosen = True
 
     @property
     def active_pane(self) -> Pane:
@@ -87,35 +102,39 @@ class MainScreen(Screen):
             fresh = not pane.composed
             await pane.open()
             self.query_one(TabbedContent).active = f"tab-{number}"
+            self._focus_now(pane.main_widget())
             if fresh:
-                # A list filled before it is laid out and focused is cut to a guessed width and drawn, then cut
-                # again and drawn again: thousands of rows are filled once the pane has its size and focus.
-                pane.focus_main()
-                await self._laid_out()
+                # A list filled before it is laid out is cut to a guessed width and drawn, then cut again and drawn
+                # again: thousands of rows are filled once the pane has its size.
+                self._lay_out()
         finally:
             self._bringing = None
         if pane.stale:
             pane.refresh_from_model()
+            if fresh:
+                self._lay_out()  # again, rows in: a scrollbar they bring is placed before the pane is first drawn
         if reveal is not None:
             cast("TmtuiApp", self.app).reveal(*reveal)
-        pane.focus_main()
 
-    async def _laid_out(self) -> None:
-        """Until the screen has been laid out and drawn (bounded: a screen out of view is never drawn)."""
-        drawn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    def _focus_now(self, widget: Widget) -> None:
+        """Focus `widget` at once, and style it focused before its focus event arrives (as Textual's own first
+        focus of a screen does): a list drawn unfocused was drawn again, every visible cell, when it arrived."""
+        if widget.focusable:
+            widget.has_focus = True
+            self.set_focus(widget)
 
-        def draw_done() -> None:
-            if not drawn.done():
-                drawn.set_result(None)
-
-        self.call_after_refresh(draw_done)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(drawn, LAYOUT_PATIENCE)
+    def _lay_out(self) -> None:
+        """Give every widget of the screen its size now, and draw it later: waiting for the next refresh instead
+        would draw a newly composed pane empty (a sixth of showing pane 2 of a large model), then full, and then
+        again with the scrollbar of its rows."""
+        with self.app.batch_update():  # the drawing is left for after the batch, once the lists are filled
+            self._refresh_layout()
 
     @on(TabbedContent.TabActivated)
     async def _tab_activated(self) -> None:
         pane = self.active_pane
-        if pane is self._bringing:  # `show_pane` draws it when it is ready
+        # `show_pane` draws a pane it brings when it is ready; the first pane is chosen after the keys typed ahead
+        if pane is self._bringing or not self.first_pane_chosen:
             return
         await pane.open()
         # a pane still being composed (asked for twice) is drawn by whoever asked first

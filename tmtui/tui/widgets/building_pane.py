@@ -105,11 +105,10 @@ class BuildingPane(Pane):
         selected = self.main_list().table.selected_id if self.section in ("components", "flows") else None
         self.post_message(SuggestionsAsked(selected))
 
-    def focus_main(self) -> None:
+    def main_widget(self) -> Widget:
         if self.section in LIST_SECTIONS:
-            self.main_list().table.focus()
-        else:
-            self.query_one("#sections", OptionList).focus()
+            return self.main_list().table
+        return self.query_one("#sections", OptionList)
 
     def list_for_new(self) -> RecordList:
         record_list = super().list_for_new()

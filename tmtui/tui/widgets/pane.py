@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 
 from tmtui.session import Session
 from tmtui.tui.widgets.record_list import Changed, RecordList
@@ -13,12 +14,12 @@ from tmtui.tui.widgets.record_list import Changed, RecordList
 class Pane(Vertical):
     DEFAULT_CLASSES = "pane"
 
-    def __init__(self, session: Session, opened: bool = False, **kwargs) -> None:
+    def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
         # A pane's lists and forms are composed the first time it is shown (`open`), not with the screen: styling
         # widgets nobody looks at yet is most of what a first paint costs. `composed` once they are all mounted.
-        self._opened = opened
+        self._opened = False
         self.composed = False
         self.stale = True
         # the ids of the records changed since the pane last drew, for its lists to update only their rows; None
@@ -33,19 +34,12 @@ class Pane(Vertical):
         """The pane's lists and forms."""
         raise NotImplementedError
 
-    def on_mount(self) -> None:
-        if self._opened:
-            self._content_mounted()
-
     async def open(self) -> None:
         """Compose the pane's content, the first time it is asked for; it is stale until it is drawn."""
         if self._opened:
             return
         self._opened = True
         await self.recompose()
-        self._content_mounted()
-
-    def _content_mounted(self) -> None:
         self.composed = True
         self.on_content_mounted()
 
@@ -59,8 +53,13 @@ class Pane(Vertical):
     def main_list(self) -> RecordList:
         raise NotImplementedError
 
+    def main_widget(self) -> Widget:
+        """What has focus when the pane is shown: its main list."""
+        return self.main_list().table
+
     def focus_main(self) -> None:
-        self.main_list().table.focus()
+        if self.composed:
+            self.main_widget().focus()
 
     def list_for_new(self) -> RecordList:
         """The list `n` adds to: the focused one, or else the pane's main list."""

@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import Row as TableRow
 
 from tmtui.model import Finding, Model, Record
 from tmtui.model.text import visible
@@ -66,6 +67,31 @@ class RecordTable(DataTable):
 
     def action_filter(self) -> None:
         self.query_ancestor(RecordList).start_filter()
+
+    def add_rows(self, rows: Iterable[Iterable[Cell]]) -> list[RowKey]:
+        """`add_row` for each of `rows`, with what `add_row` does for the whole table (check the cursor, ask for
+        the table to be measured when idle) done once, and the table sized at once: sized when idle, a table
+        of thousands of rows was drawn, then drawn again at another width once its scrollbar appeared. Each
+        row has a height of one and no label."""
+        columns = [column.key for column in self.ordered_columns]
+        was_empty = not self.rows
+        keys = []
+        for index, cells in enumerate(rows, start=len(self.rows)):
+            key = RowKey(None)
+            self._row_locations[key] = index
+            self._data[key] = dict(zip(columns, cells, strict=True))
+            self.rows[key] = TableRow(key, 1)
+            keys.append(key)
+        if not keys:
+            return keys
+        self.cursor_coordinate = self.cursor_coordinate  # kept in the table, as `add_row` does
+        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self._update_count += 1
+        self._update_dimensions(keys)
+        self._refresh_scrollbars()  # known before the next layout, which would otherwise draw the table without
+        self.refresh()
+        return keys
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """The table's scrollable size after rows were added. The list gives every column its width and every row
@@ -333,9 +359,10 @@ class RecordList(Vertical):
             table.add_column(" ", key="mark", width=1)
             for column, width in zip(self.columns, self._widths, strict=True):
                 table.add_column(column.title, key=column.title, width=width)
-        for row in rows:
-            row.mark = _mark(row.symbol)
-            row.key = table.add_row(row.mark, *self._cut_row(row))
+        marks = [_mark(row.symbol) for row in rows]
+        keys = table.add_rows([mark, *self._cut_row(row)] for mark, row in zip(marks, rows, strict=True))
+        for row, mark, key in zip(rows, marks, keys, strict=True):
+            row.mark, row.key = mark, key
         self._rows = rows
 
     def _fit(self, rows: list[Row], longest: list[int] | None = None) -> None:
