@@ -47,7 +47,7 @@ def _escapes_nothing(text: str) -> bool:
 
 def inline(text: str) -> str:
     """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
-    if text.isascii() and text.isalnum():  # an id
+    if not text or (text.isascii() and text.isalnum()):  # an empty cell, an id
         return text
     if (
         _INLINE_WORK.search(text) is None

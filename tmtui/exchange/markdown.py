@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
@@ -29,8 +30,8 @@ CELL_LEGEND = "✓ answered · ! open threat · ? not yet considered · · not e
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     """A Markdown table; a column after the first two that is empty in every row is left out."""
-    rows = [list(row) for row in rows]
-    keep = [i for i in range(len(headers)) if i < 2 or any(row[i] for row in rows)]
+    rows = list(rows)
+    keep = [i for i in range(len(headers)) if i < 2 or any(map(itemgetter(i), rows))]  # each column in C
     lines = ["| " + " | ".join(headers[i] for i in keep) + " |", "|" + "|".join(" --- " for _ in keep) + "|"]
     if len(keep) < len(headers):
         rows = [[row[i] for i in keep] for row in rows]

@@ -50,7 +50,8 @@ def threats_by_risk(threats: Iterable[Threat]) -> list[Threat]:
     """Highest risk first; within a risk, open before decided, then by id."""
     return sorted(
         threats,
-        key=lambda t: (-_RANK[risk_of(t)], t.effective_status != ThreatStatus.OPEN, id_sort_key(t.id)),
+        # one flat tuple each: Python's sort compares those much faster than tuples holding tuples
+        key=lambda t: (-_RANK[risk_of(t)], t.effective_status != ThreatStatus.OPEN, *id_sort_key(t.id)),
     )
 
 
