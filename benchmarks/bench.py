@@ -250,14 +250,15 @@ def process_figures(path: Path, repeat: int, instructions: bool = False) -> None
 
 def _instructions(command: list[str], environment: dict[str, str]) -> int:
     """The instructions a process runs, counted by valgrind's callgrind: the same count whatever else the machine
-    is doing, where times on a shared machine swing by a third from one minute to the next."""
+    is doing, where times on a shared machine swing by a third from one minute to the next. (With one hash seed:
+    Python's randomised string hashing alone moves a count by a few million.)"""
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
         capture_output=True,
         text=True,
         check=False,
         cwd=ROOT,
-        env=environment,
+        env={**environment, "PYTHONHASHSEED": "0"},
     )
     collected = re.search(r"Collected : (\d+)", result.stderr)
     if collected is None:
