@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from tmtui.model.diff import ModelDiff, RecordChange
     from tmtui.rules import Candidate
 
-COMMANDS = ("new", "check", "export", "import", "diff", "stats", "suggest", "capture", "restore", "demo")
 INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
 MESSAGE_SHOWN = 1000  # characters of an error message, which may quote a value from the file
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -63,13 +62,15 @@ def _printable(text: str, stream: TextIO) -> str:
 def _write_printable(text: str, stream: TextIO) -> None:
     """Write `_printable(text)`: a whole report, so for the usual UTF-8 stream its bytes are checked for control
     characters in C (a report from the exporters has none) instead of run through `visible`, a pass in Python's
-    regex engine that took longer than writing them."""
-    buffer = getattr(stream, "buffer", None)
-    if buffer is not None and (getattr(stream, "encoding", None) or "").lower().replace("-", "") == "utf8":
-        data = text.encode("utf-8", "backslashreplace")
-        if not _has_control_bytes(data):
-            stream.flush()
-            buffer.write(data)
+    regex engine that took longer than writing them. The text itself is written, so the stream still translates
+    line endings as it does."""
+    if (getattr(stream, "encoding", None) or "").lower().replace("-", "") == "utf8":
+        try:
+            data = text.encode("utf-8")  # a lone surrogate, which `_printable` would show escaped, fails here
+        except UnicodeEncodeError:
+            data = None
+        if data is not None and not _has_control_bytes(data):
+            stream.write(text)
             return
     stream.write(_printable(text, stream))
 
@@ -268,6 +269,7 @@ _COMMAND_PARSERS = {
     "capture": _add_capture,
     "demo": _add_demo,
 }
+COMMANDS = tuple(_COMMAND_PARSERS)
 
 
 def _model_path_argument(command: argparse.ArgumentParser) -> None:

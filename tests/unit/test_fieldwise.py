@@ -35,3 +35,9 @@ def test_frozen_classes_hash_and_compare_by_their_fields_and_refuse_changes() ->
     assert Cell(CellState.OPEN, ("T1",)) == Cell(CellState.OPEN, ("T1",)) != Cell(CellState.OPEN)
     with pytest.raises(dataclasses.FrozenInstanceError):
         one.line = 4  # type: ignore[misc]
+
+
+def test_a_record_that_holds_itself_is_shown_without_recursing() -> None:
+    story = Story(id="X1", text="loop")
+    story.extra["me"] = story
+    assert repr(story) == "Story(id='X1', extra={'me': ...}, text='loop')"

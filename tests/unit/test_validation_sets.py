@@ -85,3 +85,23 @@ def test_records_built_from_data_are_what_their_dataclass_would_make(data: dict[
 def test_a_record_without_an_id_gets_one_finding_for_it() -> None:
     model, _ = model_from_data({"threats": [{"title": "No id"}]})
     assert [f.message for f in validate(model)] == ["this threat has no id"]
+
+
+def test_a_model_built_in_code_with_values_no_file_gives_is_checked_record_by_record() -> None:
+    """The set-wise check reads lists as lists and records of the kind's own type: anything else is checked one
+    record at a time, as before, whatever it finds."""
+    from tmtui.model import Component, Mitigation, Model, Threat
+
+    for model in (
+        Model(threats=[Threat(id="T1", title="t", stride="")]),  # type: ignore[arg-type]
+        Model(threats=[Threat(id="T1", title="t", stride=("spoofing",))]),  # type: ignore[arg-type]
+        Model(components=[Component(id="C", name="c")], threats=[Threat(id="T1", title="t", targets="C1")]),  # type: ignore[arg-type]
+        Model(threats=[Mitigation(id="M1", title="t")]),  # type: ignore[list-item]
+    ):
+        one_by_one = [
+            finding
+            for record_type in RECORD_TYPES
+            for index, record in enumerate(model.records(record_type.KIND))
+            for finding in validate_record(model, record, index, control_possible=False)
+        ]
+        assert validate(model, control_possible=False) == one_by_one

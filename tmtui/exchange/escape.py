@@ -45,15 +45,18 @@ def _escapes_nothing(text: str) -> bool:
     return _ESCAPED_WORK.search(text) is None and ("-" not in text or _ISSUE_PREFIX.search(text) is None)
 
 
+def _joins_no_spaces(text: str) -> bool:
+    """Whether `" ".join(text.split())` is `text`, given that it holds no whitespace but spaces."""
+    return "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
 def inline(text: str) -> str:
     """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
     if not text or (text.isascii() and text.isalnum()):  # an empty cell, an id
         return text
     if (
         _INLINE_WORK.search(text) is None
-        and "  " not in text
-        and text[:1] != " "
-        and text[-1:] != " "
+        and _joins_no_spaces(text)
         and ("-" not in text or _ISSUE_PREFIX.search(text) is None)
     ):  # most titles: nothing to escape, no spaces to join
         return text
@@ -96,19 +99,20 @@ def cell(text: str) -> str:
 # Characters that could end a quoted label, start a comment or directive (`%%{init}%%`), end a statement (`;`)
 # or an edge label (`|`), as Mermaid's own entity codes, written in one pass so no code is escaped twice.
 _MERMAID_CODES = {c: f"#{ord(c)};" for c in "#`%;|&"} | {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
-_MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID_CODES)) + "]")
+_MERMAID_CHARS = re.escape("".join(_MERMAID_CODES))
+_MERMAID_SPECIAL = re.compile(f"[{_MERMAID_CHARS}]")
 # Words Mermaid reads as keywords where a node id stands; an id that is one gets a prefix.
 _MERMAID_KEYWORDS = {"end", "subgraph", "graph", "flowchart", "click", "call", "href", "style", "classdef"}
 _MERMAID_KEYWORDS |= {"class", "linkstyle", "direction", "default", "interpolate", "callback"}
 
 
-_MERMAID_WORK = re.compile(f"[{re.escape(''.join(_MERMAID_CODES))}{_UNSAFE_CHARS}{OTHER_SPACE}\n]")
+_MERMAID_WORK = re.compile(f"[{_MERMAID_CHARS}{_UNSAFE_CHARS}{OTHER_SPACE}\n]")
 
 
 def mermaid_label(text: str) -> str:
     """Text inside a Mermaid `["..."]` label: one line, with every character that could close it or start a
     directive as a Mermaid entity code."""
-    if _MERMAID_WORK.search(text) is None and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if _MERMAID_WORK.search(text) is None and _joins_no_spaces(text):
         return text  # most names: nothing to code, no spaces to join
     text = " ".join(clean(text).split())
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group()], text)

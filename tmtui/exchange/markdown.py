@@ -19,7 +19,7 @@ from tmtui.model import (
     threat_sentence,
     threats_by_risk,
 )
-from tmtui.model.coverage import CELL_MARKS, Coverage, compute_coverage
+from tmtui.model.coverage import ALL, CELL_MARKS, Coverage, compute_coverage
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
 
 if TYPE_CHECKING:
@@ -57,7 +57,6 @@ def _label(value: str | None) -> str:
 # Labels of the vocabularies, looked up for each record instead of made again
 _LABELS = {v.value: v.value.replace("_", " ") for e in (Risk, ThreatStatus, MitigationStatus, Level) for v in e}
 _STRIDE_LABELS = {s.value: s.label for s in Stride}
-_STRIDES = tuple(Stride)
 
 
 def mermaid_flowchart(model: Model) -> list[str]:
@@ -284,7 +283,7 @@ def _coverage_section(coverage: Coverage) -> list[str]:
             [
                 f"{inline(e.record_id) or '(no id)'} {cell(e.label)}".strip(),
                 inline(e.element),
-                *[CELL_MARKS[e.cells[s].state] for s in _STRIDES],
+                *[CELL_MARKS[e.cells[s].state] for s in ALL],
             ]
             for e in coverage.elements
         ),

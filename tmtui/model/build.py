@@ -224,10 +224,9 @@ def rebuild(
 def record_to_data(record: Any) -> dict[str, Any]:
     """A record as the plain data of its table: known keys in schema order, empty ones left out, then `extra`."""
     out: dict[str, Any] = {}
-    values = vars(record)
     for name, key in _plan(type(record)).names_and_keys:
-        value = values[name]
-        if value is not None and (value or value.__class__ not in _EMPTIABLE):
+        value = getattr(record, name)
+        if value is not None and (value or not isinstance(value, _EMPTIABLE)):
             out[key] = value
     out.update(record.extra)
     return out

@@ -8,6 +8,7 @@ fifth of what importing the model costs every command. A class opts out of datac
 from __future__ import annotations
 
 import dataclasses
+import reprlib
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -35,6 +36,7 @@ class Fieldwise:
         compared = _shown_and_compared(self.__class__)[1]
         return compared(self) == compared(other)
 
+    @reprlib.recursive_repr()
     def __repr__(self) -> str:
         shown = _shown_and_compared(self.__class__)[0]
         return f"{self.__class__.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in shown)})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tmtui.model.enums import Risk, ThreatStatus
+from tmtui.model.enums import ThreatStatus
 from tmtui.model.ids import id_sort_key
 from tmtui.model.records import Threat
 from tmtui.model.risk import risk_of
@@ -38,7 +38,7 @@ def missing_grammar(threat: Threat) -> list[str]:
 
 def has_complete_grammar(threat: Threat) -> bool:
     """A complete threat statement: source, action and impact are written (prerequisites are optional)."""
-    return _written(threat.source) and _written(threat.action) and _written(threat.impact)
+    return all(_written(getattr(threat, part)) for part in GRAMMAR_QUESTIONS)
 
 
 def _written(value: object) -> bool:
@@ -51,8 +51,5 @@ def threats_by_risk(threats: Iterable[Threat]) -> list[Threat]:
     return sorted(
         threats,
         # one flat tuple each: Python's sort compares those much faster than tuples holding tuples
-        key=lambda t: (-_RANK[risk_of(t)], t.effective_status != ThreatStatus.OPEN, *id_sort_key(t.id)),
+        key=lambda t: (-risk_of(t).rank, t.effective_status != ThreatStatus.OPEN, *id_sort_key(t.id)),
     )
-
-
-_RANK = {risk: risk.rank for risk in Risk}
