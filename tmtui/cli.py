@@ -6,7 +6,8 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -969,6 +970,33 @@ def demo_path(reset: bool = False) -> Path:
 
 
 def open_app(path: Path, capture: str | None = None) -> int:
-    from tmtui.tui.app import run_app
+    with keys_as_typed(sys.stdin):
+        from tmtui.tui.app import run_app  # Textual's import: a few hundred milliseconds a person may type through
 
-    return run_app(path, capture)
+        return run_app(path, capture)
+
+
+@contextmanager
+def keys_as_typed(stream: TextIO) -> Iterator[None]:
+    """Until the app takes the terminal, keys reach it as the app will read them. A terminal left as the shell
+    had it turns Enter into Ctrl+J and holds keys until Enter: `tmtui` then `2`, Enter typed at once opened pane 2
+    but not the threat. The terminal's settings are restored afterwards (the app restores those it found)."""
+    try:
+        import termios
+
+        fd = stream.fileno()
+        before = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError, AttributeError):  # no terminal (a pipe, a test), or not POSIX
+        yield
+        return
+    except termios.error:
+        yield
+        return
+    keys = termios.tcgetattr(fd)
+    keys[0] &= ~termios.ICRNL  # input flags: Enter stays a carriage return
+    keys[3] &= ~(termios.ICANON | termios.ECHO)  # local flags: each key readable at once, not echoed
+    termios.tcsetattr(fd, termios.TCSANOW, keys)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, before)

@@ -446,3 +446,26 @@ def test_a_reader_that_stops_early_gets_no_error_message(tmp_path: Path) -> None
     assert result.stdout.count("\n") == 1
     assert "internal error" not in result.stderr and "Broken" not in result.stderr
     assert result.returncode == 1  # not a clean check: it did not finish
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_keys_typed_while_the_app_starts_reach_it_as_typed_and_the_terminal_is_restored():
+    """Enter typed before Textual takes the terminal stays Enter (a shell's terminal turns it into Ctrl+J and
+    holds keys until Enter); afterwards the terminal is as it was."""
+    import os
+    import pty
+    import termios
+
+    from tmtui.cli import keys_as_typed
+
+    master, slave = pty.openpty()
+    try:
+        with os.fdopen(slave, "r", closefd=False) as terminal:
+            before = termios.tcgetattr(slave)
+            with keys_as_typed(terminal):
+                os.write(master, b"2\r")
+                assert os.read(slave, 10) == b"2\r"  # readable at once, Enter kept
+            assert termios.tcgetattr(slave) == before
+    finally:
+        os.close(master)
+        os.close(slave)
