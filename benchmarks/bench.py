@@ -214,7 +214,9 @@ def process_figures(path: Path, repeat: int, instructions: bool = False) -> None
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
 
         def run(command: list[str]) -> None:
-            subprocess.run(command, capture_output=True, check=False, cwd=ROOT, env=environment)
+            # output to /dev/null, as `> report.md` would: through a pipe, this process reading it would be timed too
+            quiet = subprocess.DEVNULL
+            subprocess.run(command, stdout=quiet, stderr=quiet, check=False, cwd=ROOT, env=environment)
 
         floor_command = [sys.executable, "-c", f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))"]
         # the `tmtui` a user runs: the installed script beside this Python, or `python -m tmtui` without one
