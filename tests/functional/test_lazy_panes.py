@@ -24,6 +24,19 @@ def make_app(path: Path, **settings: object) -> TmtuiApp:
     return TmtuiApp(path, settings=Settings(**settings), watch_interval=None)  # type: ignore[arg-type]
 
 
+def large_model_app(tmp_path: Path, monkeypatch, loading_screen_delay: float) -> TmtuiApp:
+    """The app on a model of 400 threats, large enough to be read on a worker, with the loading screen's delay."""
+    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", loading_screen_delay)
+    path = tmp_path / "big.toml"
+    path.write_text(big_model(400), encoding="utf-8")
+    return make_app(path)
+
+
+def assert_pane_2_shows_every_threat(app: TmtuiApp) -> None:
+    assert app.screen.query_one("#panes", TabbedContent).active == "tab-2"
+    assert len(shown_ids(app, "threats")) == 400
+
+
 def composed(app: TmtuiApp, number: int) -> bool:
     return bool(app.screen.query_one(f"#pane-{number}").query(RecordList))
 
@@ -105,16 +118,13 @@ async def test_a_large_model_read_before_the_loading_screen_is_due_opens_without
 ):
     shown: list[LoadingScreen] = []
     monkeypatch.setattr(LoadingScreen, "on_mount", shown.append, raising=False)
-    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)  # the read always ends before
-    path = tmp_path / "big.toml"
-    path.write_text(big_model(400), encoding="utf-8")
-    app = make_app(path)
+    app = large_model_app(tmp_path, monkeypatch, 60)  # the read always ends before
     async with app.run_test(size=(100, 30)) as pilot:
         burst(app, ["2", "enter", "ctrl+u", *"Typed ahead", "enter", "escape"])
         await wait_until_open(app, pilot)
         assert isinstance(app.screen, MainScreen)
         assert not shown
-    titles = [t["title"] for t in tomllib.loads(path.read_text(encoding="utf-8"))["threats"]]
+    titles = [t["title"] for t in tomllib.loads(app.model_path.read_text(encoding="utf-8"))["threats"]]
     assert "Typed ahead" in titles
 
 
@@ -127,10 +137,7 @@ async def test_a_read_that_takes_longer_than_the_delay_shows_the_loading_screen_
         return read(app)
 
     monkeypatch.setattr(TmtuiApp, "_read_session", slow_read)
-    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 0.05)
-    path = tmp_path / "big.toml"
-    path.write_text(big_model(400), encoding="utf-8")
-    app = make_app(path)
+    app = large_model_app(tmp_path, monkeypatch, 0.05)
     async with app.run_test(size=(100, 30)) as pilot:
         while not isinstance(app.screen, LoadingScreen):
             await pilot.pause(0.02)
@@ -138,20 +145,15 @@ async def test_a_read_that_takes_longer_than_the_delay_shows_the_loading_screen_
         read_may_end.set()
         await wait_until_open(app, pilot)
         assert not any(isinstance(screen, LoadingScreen) for screen in app.screen_stack)
-        assert app.screen.query_one("#panes", TabbedContent).active == "tab-2"
-        assert len(shown_ids(app, "threats")) == 400
+        assert_pane_2_shows_every_threat(app)
 
 
 async def test_2_typed_while_the_model_is_read_opens_pane_2_first_and_pane_1_only_once_asked_for(tmp_path, monkeypatch):
-    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)
-    path = tmp_path / "big.toml"
-    path.write_text(big_model(400), encoding="utf-8")
-    app = make_app(path)
+    app = large_model_app(tmp_path, monkeypatch, 60)
     async with app.run_test(size=(100, 30)) as pilot:
         burst(app, ["2"])
         await wait_until_open(app, pilot)
-        assert app.screen.query_one("#panes", TabbedContent).active == "tab-2"
-        assert len(shown_ids(app, "threats")) == 400
+        assert_pane_2_shows_every_threat(app)
         assert app.focused is app.screen.query_one("#threats", RecordList).table
         assert not composed(app, 1)  # never built: nobody looked at it
         await pilot.press("1")
@@ -161,10 +163,7 @@ async def test_2_typed_while_the_model_is_read_opens_pane_2_first_and_pane_1_onl
 
 
 async def test_keys_typed_ahead_that_are_not_a_panes_act_on_pane_1_once_it_is_composed(tmp_path, monkeypatch):
-    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)
-    path = tmp_path / "big.toml"
-    path.write_text(big_model(400), encoding="utf-8")
-    app = make_app(path)
+    app = large_model_app(tmp_path, monkeypatch, 60)
     async with app.run_test(size=(100, 30)) as pilot:
         burst(app, ["down", "enter"])
         await wait_until_open(app, pilot)
@@ -174,15 +173,11 @@ async def test_keys_typed_ahead_that_are_not_a_panes_act_on_pane_1_once_it_is_co
 
 async def test_2_pressed_while_the_first_screen_is_being_put_together_shows_every_threat(tmp_path, monkeypatch):
     """The moment a terminal user presses 2 as soon as the panes appear: the screen is up, not yet built."""
-    monkeypatch.setattr("tmtui.tui.app.LOADING_SCREEN_DELAY", 60)
-    path = tmp_path / "big.toml"
-    path.write_text(big_model(400), encoding="utf-8")
-    app = make_app(path)
+    app = large_model_app(tmp_path, monkeypatch, 60)
     async with app.run_test(size=(100, 30)) as pilot:
         while not isinstance(app.screen, MainScreen):
             await asyncio.sleep(0.001)
         burst(app, ["2"])
         await wait_until_open(app, pilot)
-        assert app.screen.query_one("#panes", TabbedContent).active == "tab-2"
-        assert len(shown_ids(app, "threats")) == 400
+        assert_pane_2_shows_every_threat(app)
         assert app.focused is app.screen.query_one("#threats", RecordList).table
