@@ -42,7 +42,13 @@ def _escaped(text: str) -> str:
 
 def _escapes_nothing(text: str) -> bool:
     """Whether `_escaped(text) == text`."""
-    return _ESCAPED_WORK.search(text) is None and ("-" not in text or _ISSUE_PREFIX.search(text) is None)
+    return _ESCAPED_WORK.search(text) is None and _names_no_issue(text)
+
+
+def _names_no_issue(text: str) -> bool:
+    """Whether `text` holds no `GH-` that `_REFERENCE` could break (its other cases need a character `_ESCAPED_WORK`
+    finds)."""
+    return "-" not in text or _ISSUE_PREFIX.search(text) is None
 
 
 def _joins_no_spaces(text: str) -> bool:
@@ -54,11 +60,8 @@ def inline(text: str) -> str:
     """Text that renders as itself inside a paragraph, list item or heading: no markup, no raw HTML."""
     if not text or (text.isascii() and text.isalnum()):  # an empty cell, an id
         return text
-    if (
-        _INLINE_WORK.search(text) is None
-        and _joins_no_spaces(text)
-        and ("-" not in text or _ISSUE_PREFIX.search(text) is None)
-    ):  # most titles: nothing to escape, no spaces to join
+    if _INLINE_WORK.search(text) is None and _joins_no_spaces(text) and _names_no_issue(text):
+        # most titles: nothing to escape, no spaces to join
         return text
     return " ".join(_escaped(text).split())
 

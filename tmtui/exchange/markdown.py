@@ -19,7 +19,7 @@ from tmtui.model import (
     threat_sentence,
     threats_by_risk,
 )
-from tmtui.model.coverage import ALL, CELL_MARKS, Coverage, compute_coverage
+from tmtui.model.coverage import ALL, Coverage, compute_coverage
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
 
 if TYPE_CHECKING:
@@ -283,7 +283,7 @@ def _coverage_section(coverage: Coverage) -> list[str]:
             [
                 f"{inline(e.record_id) or '(no id)'} {cell(e.label)}".strip(),
                 inline(e.element),
-                *[CELL_MARKS[e.cells[s].state] for s in ALL],
+                *[e.cells[s].state.mark for s in ALL],
             ]
             for e in coverage.elements
         ),

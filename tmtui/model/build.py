@@ -83,7 +83,7 @@ class _Plan:
         for field in dataclasses.fields(cls):
             if field.default is not dataclasses.MISSING:
                 self.shared[field.name] = field.default
-            elif field.default_factory is not dataclasses.MISSING:
+            elif field.default_factory is not dataclasses.MISSING and field.name != "extra":  # extra: the keys read
                 self.fresh.append((field.name, field.default_factory))
 
 

@@ -39,10 +39,10 @@ class CellState(StrEnum):
     @property
     def mark(self) -> str:
         """How the cell reads without colour, in the report and in the app alike."""
-        return CELL_MARKS[self]
+        return _CELL_MARKS[self]
 
 
-CELL_MARKS = {
+_CELL_MARKS = {
     CellState.ANSWERED: "✓",
     CellState.OPEN: "!",
     CellState.NOT_CONSIDERED: "?",

@@ -29,8 +29,5 @@ def next_id(prefix: str, ids: Iterable[str], at_least: int = 0) -> str:
 
 def id_sort_key(record_id: str) -> tuple[str, int, str]:
     """Sorts T2 before T10."""
-    match = _ID.match(record_id)  # split_id's pattern, without its call: a sort asks once per record
-    if match is None:
-        return ("~", 0, record_id)
-    prefix, number = match.groups()
-    return (prefix, int(number), "")
+    parts = split_id(record_id)
+    return (parts[0], parts[1], "") if parts else ("~", 0, record_id)

@@ -38,7 +38,7 @@ def missing_grammar(threat: Threat) -> list[str]:
 
 def has_complete_grammar(threat: Threat) -> bool:
     """A complete threat statement: source, action and impact are written (prerequisites are optional)."""
-    return all(_written(getattr(threat, part)) for part in GRAMMAR_QUESTIONS)
+    return not missing_grammar(threat)
 
 
 def _written(value: object) -> bool:
@@ -50,6 +50,5 @@ def threats_by_risk(threats: Iterable[Threat]) -> list[Threat]:
     """Highest risk first; within a risk, open before decided, then by id."""
     return sorted(
         threats,
-        # one flat tuple each: Python's sort compares those much faster than tuples holding tuples
-        key=lambda t: (-risk_of(t).rank, t.effective_status != ThreatStatus.OPEN, *id_sort_key(t.id)),
+        key=lambda t: (-risk_of(t).rank, t.effective_status != ThreatStatus.OPEN, id_sort_key(t.id)),
     )
