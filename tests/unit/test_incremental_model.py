@@ -1,7 +1,6 @@
 """After any sequence of field edits and undos, the model a document rebuilds one record at a time (with the
 indexes carried over) is the model, the findings and the indexes a full rebuild of its data gives."""
 
-import dataclasses
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +9,7 @@ from hypothesis import strategies as st
 from tmtui.document.edit import Document
 from tmtui.model import RECORD_TYPES, Model, model_from_data, validate
 from tmtui.model.build import record_to_data
+from tmtui.model.fieldwise import fields
 
 # Duplicate ids, a dangling reference, a value of the wrong type, control characters, a done mitigation: every
 # kind of finding an edit can make appear or vanish.
@@ -102,7 +102,7 @@ def full(data: dict[str, Any]) -> tuple[Model, list[Any]]:
 
 
 def plain(model: Model) -> dict[str, Any]:
-    out: dict[str, Any] = {"system": dataclasses.asdict(model.system)}
+    out: dict[str, Any] = {"system": {f.name: getattr(model.system, f.name) for f in fields(model.system)}}
     for record_type in RECORD_TYPES:
         out[record_type.KIND] = [record_to_data(r) for r in model.records(record_type.KIND)]
     return out

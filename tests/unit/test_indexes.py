@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from tmtui.model import Model
+from tmtui.model.fieldwise import replace
 from tmtui.model.records import Boundary, Component, Flow, Mitigation, Threat
 from tmtui.model.validation import revalidate, validate
 
@@ -81,8 +80,8 @@ def test_referrers_are_the_records_naming_an_id_in_any_reference_field() -> None
 
 def edited(model: Model, kind: str, index: int, **changes: object) -> Model:
     records = list(model.records(kind))
-    records[index] = dataclasses.replace(records[index], **changes)
-    return dataclasses.replace(model, **{kind: records})
+    records[index] = replace(records[index], **changes)
+    return replace(model, **{kind: records})
 
 
 EDITS = [
@@ -120,5 +119,5 @@ def test_revalidating_the_edited_records_finds_what_validating_everything_finds(
 
 def test_revalidating_the_system_checks_only_the_system() -> None:
     before = tangled_model()
-    after = dataclasses.replace(before, system=dataclasses.replace(before.system, name="bell\x07"))
+    after = replace(before, system=replace(before.system, name="bell\x07"))
     assert revalidate(before, after, validate(before), {"system"}) == validate(after)

@@ -1,7 +1,6 @@
 """`validate` checks each field's distinct values at once and looks closer only at the records whose values are
 wrong: whatever the model, it must find exactly what checking every record one by one finds."""
 
-import dataclasses
 import itertools
 from typing import Any
 
@@ -9,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tmtui.model import RECORD_TYPES, Finding, Model, model_from_data, validate
+from tmtui.model.fieldwise import fields
 from tmtui.model.validation import validate_record
 
 ids = st.sampled_from(["", "T1", "T2", "C1", "C2", "A1", "M1", "F1", "R1", "US1", "AS1", "T1\nT2", "TT1", "T٣", "x"])
@@ -78,7 +78,7 @@ def test_records_built_from_data_are_what_their_dataclass_would_make(data: dict[
     list and table its own."""
     model, _ = model_from_data(data)
     for record in [model.system, *model.all_records()]:
-        made = type(record)(**{f.name: getattr(record, f.name) for f in dataclasses.fields(record)})
+        made = type(record)(**{f.name: getattr(record, f.name) for f in fields(record)})
         assert made == record and vars(made).keys() == vars(record).keys()
     for kind in ("threats", "components"):
         records = model.records(kind)

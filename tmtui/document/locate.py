@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tmtui.document.headers import holds_text, plain_headers
+from tmtui.model.fieldwise import field, fieldwise, replace
 from tmtui.model.findings import Finding
 
 _KEY = re.compile(r"""[ \t]*("[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[=.]""")
@@ -23,7 +23,7 @@ def _unquote(name: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in name.split("."))
 
 
-@dataclass
+@fieldwise()
 class LineIndex:
     """Where each top-level table's header stands (its block runs to the next one). Lines (1-based) are counted
     when a finding asks for one, and a record's keys are found when a finding names one."""

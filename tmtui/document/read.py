@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,12 @@ from tmtui.model import (
     model_from_data,
     validate,
 )
+from tmtui.model.fieldwise import field, fieldwise
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-@dataclass
+@fieldwise()
 class Loaded:
     """A model read from text: records (None when the TOML does not parse) and every finding, placed on lines."""
 

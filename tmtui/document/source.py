@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tmtui.model.fieldwise import FrozenFieldwise
+from tmtui.model.fieldwise import fieldwise
 
 BOM = b"\xef\xbb\xbf"
 # The most a model (or an imported file) may hold. Real models are kilobytes; this keeps `/dev/zero`-like
@@ -38,8 +37,8 @@ class UnreadableError(Exception):
         super().__init__(f"{path}: {message}" if path else message)
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class Source(FrozenFieldwise):
+@fieldwise(frozen=True)
+class Source:
     """A file's text with its line endings normalised to LF, and how to write it back as it was."""
 
     text: str

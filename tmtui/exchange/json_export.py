@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from tmtui.exchange.escape import json_safe
 from tmtui.model import RECORD_TYPES, Model, Threat, compute_metrics, risk_of
 from tmtui.model.build import record_to_data
+from tmtui.model.fieldwise import fields
 
 
 def _default(value: Any) -> Any:
@@ -28,8 +28,9 @@ def to_json(model: Model) -> str:
                 row["risk"] = risk_of(record).value
             rows.append(row)
         data[record_type.KIND] = rows
-    metrics = dataclasses.asdict(compute_metrics(model))
-    data["metrics"] = {k: {str(a): b for a, b in v.items()} if isinstance(v, dict) else v for k, v in metrics.items()}
+    metrics = compute_metrics(model)
+    figures = {f.name: getattr(metrics, f.name) for f in fields(metrics)}
+    data["metrics"] = {k: {str(a): b for a, b in v.items()} if isinstance(v, dict) else v for k, v in figures.items()}
     return json_safe(_written(data)) + "\n"
 
 

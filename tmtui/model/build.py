@@ -6,11 +6,11 @@ keys go to `extra`. Unknown enum values are kept as read, so validation can name
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection
 from typing import Any
 
+from tmtui.model.fieldwise import MISSING, fields, replace
 from tmtui.model.findings import Finding, Severity
 from tmtui.model.records import (
     KIND_RANK,
@@ -80,10 +80,10 @@ class _Plan:
         self.names_and_keys = tuple((spec.name, spec.key) for spec in specs)
         self.shared: dict[str, Any] = {}
         self.fresh: list[tuple[str, Callable[[], Any]]] = []
-        for field in dataclasses.fields(cls):
-            if field.default is not dataclasses.MISSING:
+        for field in fields(cls):
+            if field.default is not MISSING:
                 self.shared[field.name] = field.default
-            elif field.default_factory is not dataclasses.MISSING and field.name != "extra":  # extra: the keys read
+            elif field.default_factory is not MISSING and field.name != "extra":  # extra: the keys read
                 self.fresh.append((field.name, field.default_factory))
 
 
@@ -216,7 +216,7 @@ def rebuild(
     # that is not an array of tables is named, by its `field`, before its records)
     rank = {"schema": -1, "system": 0, **KIND_RANK}
     out.sort(key=lambda f: (rank.get(f.kind or f.field or "", 0), -1 if f.index is None else f.index))
-    new = dataclasses.replace(model, system=system, **lists)
+    new = replace(model, system=system, **lists)
     model.carry_indexes(new, changes)
     return new, out
 

@@ -8,11 +8,10 @@ model alone, and never fails on a model that `check` flags: dangling or duplicat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tmtui.model.enums import ComponentKind, Stride, ThreatStatus
-from tmtui.model.fieldwise import FrozenFieldwise
+from tmtui.model.fieldwise import field, fieldwise
 from tmtui.model.records import Component, Flow, Model, Threat
 
 ALL = tuple(Stride)
@@ -50,8 +49,8 @@ _CELL_MARKS = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class Cell(FrozenFieldwise):
+@fieldwise(frozen=True)
+class Cell:
     """One element × STRIDE category of the grid: its state and the threats in it."""
 
     state: CellState
@@ -62,8 +61,8 @@ class Cell(FrozenFieldwise):
         return self.state in (CellState.ANSWERED, CellState.OPEN)
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class ElementCoverage(FrozenFieldwise):
+@fieldwise(frozen=True)
+class ElementCoverage:
     """One row of the grid: a component or a flow, and its six STRIDE cells."""
 
     record_id: str
@@ -81,8 +80,8 @@ class ElementCoverage(FrozenFieldwise):
         return [s for s in self.expected if self.cells[s].state is CellState.NOT_CONSIDERED]
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class Coverage(FrozenFieldwise):
+@fieldwise(frozen=True)
+class Coverage:
     """The grid of elements × STRIDE, with its totals and what no threat covers."""
 
     elements: tuple[ElementCoverage, ...] = ()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from tmtui.model.coverage import compute_coverage
 from tmtui.model.enums import Risk
+from tmtui.model.fieldwise import field, fieldwise
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, compute_metrics
 from tmtui.model.records import Model, Record, Threat, field_specs
 from tmtui.model.risk import risk_of
@@ -19,7 +19,7 @@ DIFF_FIGURES: tuple[tuple[str, str, bool | None], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@fieldwise(frozen=True)
 class FieldChange:
     """One key of a record that changed: its old and new value."""
 
@@ -28,7 +28,7 @@ class FieldChange:
     new: Any
 
 
-@dataclass(frozen=True)
+@fieldwise(frozen=True)
 class RecordChange:
     """A record added, removed or changed, with the keys that changed."""
 
@@ -42,7 +42,7 @@ class RecordChange:
         return self.record_id or "(no id)"
 
 
-@dataclass(frozen=True)
+@fieldwise(frozen=True)
 class RiskMove:
     """A threat whose risk moved between two versions."""
 
@@ -52,7 +52,7 @@ class RiskMove:
     new: Risk
 
 
-@dataclass
+@fieldwise()
 class ModelDiff:
     """What changed between two versions of a model, matched by kind and id."""
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-from tmtui.model.fieldwise import FrozenFieldwise
+from tmtui.model.fieldwise import fieldwise
 
 
 class Severity(StrEnum):
@@ -13,8 +12,8 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class Finding(FrozenFieldwise):
+@fieldwise(frozen=True)
+class Finding:
     """A problem of the model: an error or a warning, with the record, key and line it is about."""
 
     severity: Severity

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from itertools import chain, compress
 
 from tmtui.model.enums import MitigationStatus, Risk, ThreatStatus
-from tmtui.model.fieldwise import FrozenFieldwise
+from tmtui.model.fieldwise import field, fieldwise
 from tmtui.model.records import Model, Review
 from tmtui.model.risk import risk_of
 from tmtui.model.sentence import has_complete_grammar
@@ -26,8 +25,8 @@ RISK_WEIGHT: dict[Risk, int] = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class Metrics(FrozenFieldwise):
+@fieldwise(frozen=True)
+class Metrics:
     """The figures of "How well did we do?", computed from the model."""
 
     threats: int
@@ -101,8 +100,8 @@ SNAPSHOT_FIGURES: tuple[tuple[str, str, bool | None], ...] = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class FigureChange(FrozenFieldwise):
+@fieldwise(frozen=True)
+class FigureChange:
     """One figure of a review beside its value now."""
 
     key: str

@@ -1,16 +1,14 @@
-"""Record dataclasses for every table of the model file, and the field specs that describe them.
+"""Record classes for every table of the model file, and the field specs that describe them.
 
-Each dataclass field carries a `FieldSpec` in its metadata, so conversion, validation, the forms of the app and
+Each field carries a `FieldSpec` in its metadata, so conversion, validation, the forms of the app and
 the exporters all read one description of the schema instead of repeating it.
 """
 
 from __future__ import annotations
 
 import builtins
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, ClassVar, Literal, TypeVar
@@ -22,16 +20,16 @@ from tmtui.model.enums import (
     Stride,
     ThreatStatus,
 )
-from tmtui.model.fieldwise import Fieldwise, FrozenFieldwise
+from tmtui.model.fieldwise import field, fields, fieldwise
 
 FieldType = Literal["text", "choice", "choices", "ref", "refs", "strings", "flag", "date", "table"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # equality, repr and hash: FrozenFieldwise
-class FieldSpec(FrozenFieldwise):
+@fieldwise(frozen=True)
+class FieldSpec:
     """How one key of a record is read, checked and edited."""
 
-    name: str  # attribute on the dataclass
+    name: str  # attribute on the record
     key: str  # key in the TOML file
     type: FieldType
     label: str
@@ -79,8 +77,8 @@ def _spec(
     return field(default="" if type_ == "text" else None, metadata=meta)
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
-class Record(Fieldwise):
+@fieldwise()
+class Record:
     """A row of one of the model's arrays of tables. `extra` holds keys this app does not know, untouched."""
 
     KIND: ClassVar[str] = ""
@@ -100,8 +98,8 @@ class Record(Fieldwise):
         return field_specs(cls)
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
-class System(Fieldwise):
+@fieldwise()
+class System:
     """The system being modeled: its name, what it is, who owns the model."""
 
     name: str = _spec("text", "Name")
@@ -113,7 +111,7 @@ class System(Fieldwise):
     LABEL: ClassVar[str] = "name"
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Asset(Record):
     """Something worth protecting (card numbers, a signing key), with how sensitive it is."""
 
@@ -126,7 +124,7 @@ class Asset(Record):
     sensitivity: str | None = _spec("choice", "Sensitivity", choices=Level)
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Boundary(Record):
     """A trust boundary: where data passes between parts trusted differently."""
 
@@ -138,7 +136,7 @@ class Boundary(Record):
     description: str = _spec("text", "Description", multiline=True)
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Component(Record):
     """A part of the system: a process, a data store, or something external to it."""
 
@@ -154,7 +152,7 @@ class Component(Record):
     tags: list[str] = _spec("strings", "Tags")
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Flow(Record):
     """Data moving from one component to another, with what it carries and how it is protected."""
 
@@ -173,7 +171,7 @@ class Flow(Record):
     tags: list[str] = _spec("strings", "Tags")
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Story(Record):
     """A user story the system serves."""
 
@@ -185,7 +183,7 @@ class Story(Record):
     text: str = _spec("text", "Story", required=True, multiline=True)
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Assumption(Record):
     """Something taken as true about the system or its surroundings."""
 
@@ -197,7 +195,7 @@ class Assumption(Record):
     text: str = _spec("text", "Assumption", required=True, multiline=True)
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Threat(Record):
     """What could go wrong: the threat statement, what it targets, how likely and how bad, and its status."""
 
@@ -231,7 +229,7 @@ class Threat(Record):
         return self.status or ThreatStatus.OPEN
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Mitigation(Record):
     """What we are going to do about one or more threats, with its status, owner and ticket."""
 
@@ -253,7 +251,7 @@ class Mitigation(Record):
         return self.status or MitigationStatus.PROPOSED
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
+@fieldwise()
 class Review(Record):
     """A review of the model: when, who took part, and the figures at that moment."""
 
@@ -294,7 +292,7 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
     if cached is None:
         cached = tuple(
             FieldSpec(name=f.name, **{**f.metadata["spec"], "key": f.metadata["spec"].get("key") or f.name})
-            for f in dataclasses.fields(cls)
+            for f in fields(cls)
             if "spec" in f.metadata
         )
         _SPEC_CACHE[cls] = cached
@@ -308,8 +306,8 @@ def spec_for(cls: type, key: str) -> FieldSpec | None:
     return next((s for s in field_specs(cls) if s.key == key), None)
 
 
-@dataclass(eq=False, repr=False)  # equality and repr: Fieldwise
-class Model(Fieldwise):
+@fieldwise()
+class Model:
     """Everything one model file says, as records. Built from plain data; never touches the file."""
 
     schema: int = 1

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from textual.message import Message
 from textual.widgets import Input
 
 from tmtui.model import Record
+from tmtui.model.fieldwise import fields
 from tmtui.tui.keymap import bindings
 
 
@@ -30,7 +29,7 @@ class FilterInput(Input):
 def record_text(record: Record) -> str:
     """Every text of a record (id, title, notes, links…), lower-cased, for `matches`."""
     parts: list[str] = []
-    for field in dataclasses.fields(record):
+    for field in fields(record):
         value = getattr(record, field.name)
         if isinstance(value, str):
             parts.append(value)
