@@ -208,6 +208,21 @@ def test_commands_that_do_not_open_the_app_import_neither_textual_nor_tomlkit(co
     assert result.stderr.rsplit("HEAVY=", 1)[1] == ""
 
 
+@pytest.mark.parametrize(("command", "collects"), [("check", False), ("export", False), ("new", True)])
+def test_only_commands_that_read_and_exit_turn_the_garbage_collector_off(tmp_path, commented_file, command, collects):
+    """Reading commands keep all they allocate to the end, so collecting is wasted work; a command that edits files
+    with tomlkit (whose trees hold cycles) keeps collecting."""
+    target = commented_file if command != "new" else tmp_path / "new.toml"
+    probe = (
+        "import gc, sys\n"
+        "from tmtui.cli import main\n"
+        f"main([{command!r}, {str(target)!r}])\n"
+        "sys.stderr.write(f'COLLECTS={gc.isenabled()}')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.stderr.rsplit("COLLECTS=", 1)[1] == str(collects)
+
+
 def test_python_dash_m_runs_the_command_line(commented_file):
     result = subprocess.run(
         [sys.executable, "-m", "tmtui", "check", str(commented_file)], capture_output=True, text=True, check=False
