@@ -1,6 +1,9 @@
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tmtui.model import (
     Mitigation,
@@ -13,6 +16,7 @@ from tmtui.model import (
     next_id,
     parse_risk,
     risk_from,
+    split_id,
     validate,
 )
 from tmtui.model.build import SchemaTooNewError, record_to_data
@@ -44,6 +48,30 @@ def test_parse_risk_refuses_unrated_and_nonsense():
     for text in ("unrated", "severe"):
         with pytest.raises(ValueError, match="expected one of"):
             parse_risk(text)
+
+
+_ID_PATTERN = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+@settings(max_examples=400)
+@example("a1")
+@example("Ta1")
+@example("T12\n")
+@example("T\u0661\u0662")
+@example("T\u00b2")
+@example("")
+@given(
+    st.one_of(
+        st.from_regex(r"[A-Z]{1,3}[0-9]{1,4}\n?", fullmatch=True),
+        st.text(alphabet="ATUSaz09\n \u0661\u00b2-", max_size=8),
+        st.text(max_size=6),
+    )
+)
+def test_split_id_reads_an_id_as_its_pattern_does(record_id: str) -> None:
+    """split_id reads ASCII ids with string methods: the same answer as the pattern, which a final newline, other
+    digits (Arabic-Indic, superscripts) and lower case must not change."""
+    match = _ID_PATTERN.match(record_id)
+    assert split_id(record_id) == ((match.group(1), int(match.group(2))) if match else None)
 
 
 def test_next_id_is_one_past_the_highest_and_never_below_what_was_issued():

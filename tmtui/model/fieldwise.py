@@ -149,31 +149,39 @@ def _optional(item: Field) -> bool:
 
 def _init_for(ordered: tuple[Field, ...], post_init: Callable[[Any], None] | None) -> Callable[..., None]:
     """An `__init__` taking each field by position or by name, in order, then calling `__post_init__` if the class
-    has one, as a dataclass's does."""
-    plan = tuple((f.name, f.default, f.default_factory) for f in ordered)
-    names = frozenset(name for name, _, _ in plan)
-    count = len(plan)
+    has one, as a dataclass's does. Most of its work is done by dict methods in C: records and cells are made by
+    the thousand."""
+    names = tuple(f.name for f in ordered)
+    count = len(names)
+    known = frozenset(names)
+    template = {f.name: f.default for f in ordered}  # MISSING where a value is required or made for each instance
+    made = tuple((f.name, f.default_factory) for f in ordered if f.default_factory is not MISSING)
+    required = tuple(f.name for f in ordered if _required(f))
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        given = len(args)
-        if given > count:
-            raise TypeError(f"{type(self).__name__}() takes {count} arguments but {given} were given")
-        for name in kwargs:
-            if name not in names:
-                raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {name!r}")
-        state = {}
-        for number, (name, default, factory) in enumerate(plan):
-            if number < given:
-                if name in kwargs:
-                    raise TypeError(f"{type(self).__name__}() got multiple values for argument {name!r}")
-                state[name] = args[number]
-            elif name in kwargs:
-                state[name] = kwargs[name]
-            elif default is not MISSING:
-                state[name] = default
-            elif factory is not MISSING:
+        if len(args) == count and not kwargs:  # every field by position: a grid's cells and rows
+            self.__dict__.update(zip(names, args, strict=True))
+            if post_init is not None:
+                post_init(self)
+            return
+        state = template.copy()
+        if args:
+            if len(args) > count:
+                raise TypeError(f"{type(self).__name__}() takes {count} arguments but {len(args)} were given")
+            state.update(zip(names, args, strict=False))  # the first fields, given by position
+        if kwargs:
+            if not known.issuperset(kwargs):
+                unknown = next(name for name in kwargs if name not in known)
+                raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {unknown!r}")
+            if args and not kwargs.keys().isdisjoint(names[: len(args)]):
+                twice = next(name for name in names[: len(args)] if name in kwargs)
+                raise TypeError(f"{type(self).__name__}() got multiple values for argument {twice!r}")
+            state.update(kwargs)
+        for name, factory in made:
+            if state[name] is MISSING:
                 state[name] = factory()
-            else:
+        for name in required:
+            if state[name] is MISSING:
                 raise TypeError(f"{type(self).__name__}() missing required argument: {name!r}")
         self.__dict__.update(state)  # past a frozen class's guard, as a dataclass's `__init__` goes
         if post_init is not None:

@@ -226,7 +226,7 @@ class Threat(Record):
     @property
     def effective_status(self) -> str:
         """A threat with no status is open: nothing has been decided about it yet."""
-        return self.status or ThreatStatus.OPEN
+        return self.status or _OPEN
 
 
 @fieldwise()
@@ -248,7 +248,7 @@ class Mitigation(Record):
 
     @property
     def effective_status(self) -> str:
-        return self.status or MitigationStatus.PROPOSED
+        return self.status or _PROPOSED
 
 
 @fieldwise()
@@ -269,6 +269,10 @@ class Review(Record):
     def label(self) -> str:
         return self.date.isoformat() if self.date else ""
 
+
+# What `effective_status` falls back to, as names: an enum's attribute costs a call, and reports ask every record
+_OPEN = ThreatStatus.OPEN
+_PROPOSED = MitigationStatus.PROPOSED
 
 RECORD_TYPES: tuple[type[Record], ...] = (
     Asset,

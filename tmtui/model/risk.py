@@ -18,6 +18,8 @@ _MATRIX: dict[tuple[str, str], Risk] = {
     (Level.LOW, Level.HIGH): Risk.MEDIUM,
 }
 
+_UNRATED = Risk.UNRATED  # a name looked up, not an enum's attribute: asked for each threat of a report
+
 
 def risk_from(likelihood: str | None, severity: str | None) -> Risk:
     """Unrated when either input is unset or not one of low/medium/high."""
@@ -25,7 +27,7 @@ def risk_from(likelihood: str | None, severity: str | None) -> Risk:
 
 
 def risk_of(threat: Threat) -> Risk:
-    return risk_from(threat.likelihood, threat.severity)
+    return _MATRIX.get((threat.severity or "", threat.likelihood or ""), _UNRATED)  # risk_from, without its call
 
 
 def parse_risk(text: str) -> Risk:

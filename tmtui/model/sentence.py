@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tmtui.model.enums import ThreatStatus
+from tmtui.model.enums import Risk, ThreatStatus
 from tmtui.model.ids import id_sort_key
 from tmtui.model.records import Threat
 from tmtui.model.risk import risk_of
@@ -16,7 +16,7 @@ def threat_sentence(threat: Threat) -> str:
     if not threat.action:
         return ""
     words = [threat.source or "A threat source", threat.prerequisites, "can", threat.action.rstrip(".")]
-    sentence = " ".join(w.strip() for w in words if w and w.strip())
+    sentence = " ".join(filter(None, map(str.strip, filter(None, words))))  # each word stripped, empty ones left out
     if threat.impact:
         sentence += f", which leads to {threat.impact.strip().rstrip('.')}"
     return sentence + "."
@@ -46,9 +46,16 @@ def _written(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def risk_order(threat: Threat) -> tuple[int, bool, tuple[str, int, str]]:
+    """The key `threats_by_risk` sorts by: highest risk first; within a risk, open before decided, then by id."""
+    return (_NEGATIVE_RANK[risk_of(threat)], threat.effective_status != _OPEN, id_sort_key(threat.id))
+
+
 def threats_by_risk(threats: Iterable[Threat]) -> list[Threat]:
     """Highest risk first; within a risk, open before decided, then by id."""
-    return sorted(
-        threats,
-        key=lambda t: (-risk_of(t).rank, t.effective_status != ThreatStatus.OPEN, id_sort_key(t.id)),
-    )
+    return sorted(threats, key=risk_order)
+
+
+# Looked up for each threat of a sort, where an enum's attribute or property costs a call
+_NEGATIVE_RANK = {risk: -risk.rank for risk in Risk}
+_OPEN = ThreatStatus.OPEN
