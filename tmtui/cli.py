@@ -979,33 +979,55 @@ def demo_path(reset: bool = False) -> Path:
 
 
 def open_app(path: Path, capture: str | None = None) -> int:
-    with keys_as_typed(sys.stdin):
+    with keys_as_typed(sys.stdin) as typed_ahead:
         from tmtui.tui.app import run_app  # Textual's import: a few hundred milliseconds a person may type through
 
-        return run_app(path, capture)
+        return run_app(path, capture, typed_ahead)
 
 
 @contextmanager
-def keys_as_typed(stream: TextIO) -> Iterator[None]:
+def keys_as_typed(stream: TextIO) -> Iterator[str]:
     """Until the app takes the terminal, keys reach it as the app will read them. A terminal left as the shell
     had it turns Enter into Ctrl+J and holds keys until Enter: `tmtui` then `2`, Enter typed at once opened pane 2
-    but not the threat. The terminal's settings are restored afterwards (the app restores those it found)."""
+    but not the threat. Gives the keys typed before this switch (while Python started), with each Enter that the
+    shell's settings had made a Ctrl+J an Enter again, for the app to take first. The terminal's settings are
+    restored afterwards (the app restores those it found)."""
     try:
         import termios
 
         fd = stream.fileno()
         before = termios.tcgetattr(fd)
     except (ImportError, OSError, ValueError, AttributeError):  # no terminal (a pipe, a test), or not POSIX
-        yield
+        yield ""
         return
     except termios.error:
-        yield
+        yield ""
         return
     keys = termios.tcgetattr(fd)
     keys[0] &= ~termios.ICRNL  # input flags: Enter stays a carriage return
     keys[3] &= ~(termios.ICANON | termios.ECHO)  # local flags: each key readable at once, not echoed
+    keys[6][termios.VMIN], keys[6][termios.VTIME] = 0, 0  # a read takes what is waiting and does not wait
     termios.tcsetattr(fd, termios.TCSANOW, keys)
     try:
-        yield
+        yield _waiting_keys(fd, enter_was_newline=bool(before[0] & termios.ICRNL))
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, before)
+
+
+TYPED_AHEAD_LIMIT = 4096  # bytes of keys taken from before the app started: a person's burst, not a paste of a file
+
+
+def _waiting_keys(fd: int, *, enter_was_newline: bool) -> str:
+    """The keys waiting on the terminal. Typed under the shell's settings, an Enter arrived as a newline; a
+    Ctrl+J typed there arrived as the same byte, and is read as the Enter a person far more likely meant."""
+    waiting = b""
+    while len(waiting) < TYPED_AHEAD_LIMIT:
+        try:
+            chunk = os.read(fd, TYPED_AHEAD_LIMIT - len(waiting))
+        except OSError:
+            break
+        if not chunk:
+            break
+        waiting += chunk
+    text = waiting.decode("utf-8", "replace")
+    return text.replace("\n", "\r") if enter_was_newline else text

@@ -477,10 +477,39 @@ def test_keys_typed_while_the_app_starts_reach_it_as_typed_and_the_terminal_is_r
     try:
         with os.fdopen(slave, "r", closefd=False) as terminal:
             before = termios.tcgetattr(slave)
-            with keys_as_typed(terminal):
+            with keys_as_typed(terminal) as typed_ahead:
+                assert typed_ahead == ""
                 os.write(master, b"2\r")
                 assert os.read(slave, 10) == b"2\r"  # readable at once, Enter kept
             assert termios.tcgetattr(slave) == before
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_keys_typed_before_python_started_are_handed_to_the_app_with_enter_as_enter():
+    """`tmtui`, then `2`, Enter and `j` typed while Python starts: the shell's terminal has already made that
+    Enter a newline (Ctrl+J to the app) and held `j` until a next Enter. They come out of the switch as typed,
+    and nothing of them stays behind to be read twice."""
+    import os
+    import pty
+    import termios
+
+    from tmtui.cli import keys_as_typed
+
+    master, slave = pty.openpty()
+    try:
+        cooked = termios.tcgetattr(slave)
+        cooked[0] |= termios.ICRNL
+        cooked[3] |= termios.ICANON | termios.ECHO
+        termios.tcsetattr(slave, termios.TCSANOW, cooked)
+        os.write(master, "2\ré".encode() + b"j")
+        with os.fdopen(slave, "r", closefd=False) as terminal, keys_as_typed(terminal) as typed_ahead:
+            assert typed_ahead == "2\réj"
+            os.write(master, b"3")
+            assert os.read(slave, 10) == b"3"  # what comes later is left for the app's own reading
+        assert termios.tcgetattr(slave) == cooked
     finally:
         os.close(master)
         os.close(slave)

@@ -21,6 +21,8 @@ from typing import Any, cast
 
 from textual import events, on, work
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+from textual._parser import ParseError
+from textual._xterm_parser import XTermParser
 from textual.app import App, SystemCommand
 from textual.keys import _character_to_key
 from textual.message_pump import MessagePump
@@ -106,9 +108,11 @@ class TmtuiApp(App[int]):
         settings: Settings | None = None,
         watch_interval: float | None = 1.0,
         capture: str | None = None,
+        typed_ahead: str = "",
     ) -> None:
         super().__init__()
         self.model_path = path
+        self.typed_ahead = typed_ahead  # keys typed before Python started, which the command line took for us
         self.settings = settings or load_settings()
         self.watch_interval = watch_interval
         self.capture_title = capture  # `tmtui capture`: the quick threat opens on this title once the model is open
@@ -153,6 +157,19 @@ class TmtuiApp(App[int]):
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     # ---- opening ---------------------------------------------------------------------------------------------
+
+    def on_load(self) -> None:
+        """Before the driver reads a key: the keys typed before Python started go first, as the driver would have
+        sent them (Textual's own parser reads them)."""
+        if not self.typed_ahead:
+            return
+        parser = XTermParser()
+        messages = list(parser.feed(self.typed_ahead))
+        with contextlib.suppress(ParseError):
+            messages += parser.feed("")  # the end: a lone escape at the end is the escape key
+        for message in messages:
+            message.set_sender(self)
+            self.post_message(message)
 
     def on_mount(self) -> None:
         for problem in self.settings.problems:
@@ -1064,8 +1081,8 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def run_app(path: Path, capture: str | None = None) -> int:
-    app = TmtuiApp(path, capture=capture)
+def run_app(path: Path, capture: str | None = None, typed_ahead: str = "") -> int:
+    app = TmtuiApp(path, capture=capture, typed_ahead=typed_ahead)
     result = app.run()
     return result or 0
 
