@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tmtui.model import Model, Stride, risk_of
+from functools import cache
+
+from rich.text import Text
+
+from tmtui.model import Model, Risk, Stride, risk_of
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.record_list import Column
 from tmtui.tui.widgets.style import risk_text, status_text
@@ -12,14 +16,27 @@ def _ids(values: list[str]) -> str:
     return ", ".join(values)
 
 
-def _stride_letters(values: list[str]) -> str:
+# A column of a few distinct values (a risk, a status, STRIDE letters) shares one cell per value: the table never
+# changes a cell it is given, and making thousands of them again was a sixth of filling a list.
+@cache
+def _letters(values: tuple[str, ...]) -> Text:
     letters = []
     for value in values:
         try:
             letters.append(Stride(value).letter)
         except ValueError:
             letters.append("?")
-    return "".join(letters)
+    return literal("".join(letters))
+
+
+@cache
+def _risk_cell(risk: Risk) -> Text:
+    return risk_text(risk)
+
+
+@cache
+def _status_cell(status: str) -> Text:
+    return status_text(status)
 
 
 def _name_of(model: Model, record_id: str | None) -> str:
@@ -65,22 +82,22 @@ COLUMNS: dict[str, list[Column]] = {
     "threats": [
         ID,
         Column("Threat", lambda r, m: r.title, flexible=True),
-        Column("STRIDE", lambda r, m: _stride_letters(r.stride)),
+        Column("STRIDE", lambda r, m: _letters(tuple(r.stride))),
         Column("Targets", lambda r, m: _ids(r.targets)),
-        Column("Risk", lambda r, m: risk_text(risk_of(r))),
-        Column("Status", lambda r, m: status_text(r.effective_status)),
+        Column("Risk", lambda r, m: _risk_cell(risk_of(r))),
+        Column("Status", lambda r, m: _status_cell(r.effective_status)),
     ],
     "mitigations": [
         ID,
         Column("Mitigation", lambda r, m: r.title, flexible=True),
-        Column("Status", lambda r, m: status_text(r.effective_status)),
+        Column("Status", lambda r, m: _status_cell(r.effective_status)),
         Column("Owner", lambda r, m: r.owner),
         Column("Threats", lambda r, m: _ids(r.threats)),
     ],
     "unmitigated": [
         ID,
         Column("Open threat", lambda r, m: r.title, flexible=True),
-        Column("Risk", lambda r, m: risk_text(risk_of(r))),
+        Column("Risk", lambda r, m: _risk_cell(risk_of(r))),
     ],
     "reviews": [
         ID,

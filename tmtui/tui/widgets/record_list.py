@@ -302,8 +302,8 @@ class RecordList(Vertical):
         return True
 
     def _row(self, identity: tuple[str, int], record: Record, model: Model, symbol: str) -> Row:
-        cells = tuple(_as_text(column.value(record, model)) for column in self.columns)
-        return Row(identity, cells, tuple(cell.cell_len for cell in cells), symbol)
+        cells = tuple([_as_text(column.value(record, model)) for column in self.columns])
+        return Row(identity, cells, tuple([cell.cell_len for cell in cells]), symbol)
 
     def _rows_for(self, shown: Sequence[Record], model: Model, changed: Changed) -> list[Row]:
         """The rows of `shown`, reusing the cells of each record that did not change when no column reads other
