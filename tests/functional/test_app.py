@@ -405,6 +405,42 @@ async def test_threat_filters_narrow_the_list(commented_file):
         assert [r.id for r in pane.main_list()._records] == ["T1"]
 
 
+async def test_a_threat_filter_opens_its_list_on_enter_or_a_click_and_narrows_the_list(commented_file):
+    """The filters make their drop-down list when first opened: keys and clicks still open it, pick, and close it."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    app = make_app(commented_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        pane = app.screen.active_pane
+        target = pane.query_one("#filter-target", Select)
+        assert not target.query(SelectOverlay)  # no list until it is opened
+        target.focus()
+        await pilot.press("enter")
+        assert target.expanded and isinstance(app.focused, SelectOverlay)
+        await pilot.press("down", "down", "enter")  # past "Any target" and C1
+        await pilot.pause()
+        assert target.value == "C2" and not target.expanded and app.focused is target
+        assert [r.id for r in pane.main_list()._records] == ["T2"]
+
+        stride = pane.query_one("#filter-stride", Select)
+        await pilot.click(stride)
+        assert stride.expanded and isinstance(app.focused, SelectOverlay)
+        await pilot.press("escape")
+        assert not stride.expanded and stride.value == Select.NULL and app.focused is stride
+        await pilot.click(stride)
+        await pilot.press(*"tamp", "enter")
+        await pilot.pause()
+        assert stride.value == "tampering"
+        assert [r.id for r in pane.main_list()._records] == []
+        assert "No threat matches these filters." in str(pane.main_list().query_one(".empty-hint").render())
+
+        target.value = Select.NULL
+        await pilot.pause()
+        assert [r.id for r in pane.main_list()._records] == ["T1"]
+
+
 async def test_the_threat_form_previews_the_sentence_and_the_risk(commented_file):
     from textual.widgets import Static
 

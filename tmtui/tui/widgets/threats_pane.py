@@ -14,6 +14,7 @@ from tmtui.tui.keymap import bindings
 from tmtui.tui.messages import SuggestionsAsked
 from tmtui.tui.text import literal
 from tmtui.tui.widgets.columns import columns_for
+from tmtui.tui.widgets.filter_select import FilterSelect
 from tmtui.tui.widgets.pane import Pane
 from tmtui.tui.widgets.record_list import RecordList
 
@@ -44,11 +45,11 @@ class ThreatsPane(Pane):
 
     def compose_content(self) -> ComposeResult:
         with Horizontal(classes="filters"):
-            yield Select(
+            yield FilterSelect(
                 [(s.value.replace("_", " "), s.value) for s in ThreatStatus], prompt="Any status", id="filter-status"
             )
-            yield Select([(s.label, s.value) for s in Stride], prompt="Any STRIDE", id="filter-stride")
-            yield Select([], prompt="Any target", id="filter-target")
+            yield FilterSelect([(s.label, s.value) for s in Stride], prompt="Any STRIDE", id="filter-stride")
+            yield FilterSelect([], prompt="Any target", id="filter-target")
         yield RecordList("threats", columns_for("threats"), "No threats yet — press n.", id="threats")
 
     def main_list(self) -> RecordList:
