@@ -3,15 +3,16 @@ models of `bench.py`, each beside its target and the floor measured in the same 
 
 Run from the repository root:  python benchmarks/bench_app.py [--threats 1000 5000] [--repeat 5]
 
-The floor of the first paint is a bare Textual app showing a DataTable of as many rows. An edit is timed on the UI
-thread from the commit of a field (`session.set_field`) through the app's refresh path and `prepare_save` until
-the screen is refreshed; "on disk" runs on until the save worker has written the file.
+The floor of the first paint is a bare Textual app showing a DataTable of as many rows, run in turn with the app.
+An edit is timed on the UI thread from the commit of a field (`session.set_field`) through the app's refresh path
+and `prepare_save` until the screen is refreshed; "on disk" runs on until the save worker has written the file.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import platform
 import statistics
@@ -251,10 +252,22 @@ def validation_figures(path: Path, threats: int, repeat: int) -> None:
     row("revalidate the edited record", f"{again:.2f} ms", "", f"{whole / again:.0f}× less")
 
 
+def first_paints(path: Path, threats: int, repeat: int) -> tuple[float, float]:
+    """Medians of the app's first paint and the floor's. The two alternate, so that both meet the machine's swings
+    alike, and each starts with the garbage of the run before collected: left, it weighed on whichever ran next
+    (up to half a run of the floor)."""
+    app, bare = [], []
+    for _ in range(repeat):
+        gc.collect()
+        app.append(asyncio.run(app_first_paint(path, threats)))
+        gc.collect()
+        bare.append(asyncio.run(bare_first_paint(threats)))
+    return statistics.median(app), statistics.median(bare)
+
+
 def figures(path: Path, threats: int, repeat: int) -> None:
     paint_repeat = repeat if threats <= 1000 else max(3, repeat // 2)
-    app_ms = statistics.median(asyncio.run(app_first_paint(path, threats)) for _ in range(paint_repeat))
-    bare_ms = statistics.median(asyncio.run(bare_first_paint(threats)) for _ in range(paint_repeat))
+    app_ms, bare_ms = first_paints(path, threats, paint_repeat)
     ratio = app_ms / bare_ms
     row(
         "first paint, threats on screen",
