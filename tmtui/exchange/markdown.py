@@ -190,7 +190,8 @@ def _going_wrong(model: Model) -> list[str]:
     out += _table(["Id", "Threat", "STRIDE", "Targets", "Risk", "Status", "Mitigations"], rows)
     if details:
         out += ["### Threat details", "", *details]
-    ruled_out = [t for t in model.threats if t.status == ThreatStatus.NOT_APPLICABLE]
+    not_applicable = ThreatStatus.NOT_APPLICABLE
+    ruled_out = [t for t in model.threats if t.status == not_applicable]
     if ruled_out:
         out += ["### Considered and ruled out", ""]
         out += _table(

@@ -127,13 +127,16 @@ _EMPTY = {True: Cell(CellState.NOT_CONSIDERED), False: Cell(CellState.NOT_EXPECT
 _UNTOUCHED = {kind: {stride: _EMPTY[stride in expected] for stride in ALL} for kind, expected in EXPECTED.items()}
 
 
+_THREAT_OPEN = ThreatStatus.OPEN  # a name: an enum's attribute costs a call for each threat of each cell
+
+
 def _cell(threats: list[Threat] | None, expected: bool) -> Cell:
     if not threats:
         return _EMPTY[expected]
     still_open: list[str] = []
     decided: list[str] = []
     for threat in threats:
-        (still_open if threat.effective_status == ThreatStatus.OPEN else decided).append(threat.id)
+        (still_open if threat.effective_status == _THREAT_OPEN else decided).append(threat.id)
     if still_open:
         return Cell(CellState.OPEN, (*still_open, *decided))
     return Cell(CellState.ANSWERED, tuple(decided))

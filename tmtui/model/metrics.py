@@ -60,11 +60,12 @@ def compute_metrics(model: Model) -> Metrics:
     threats = model.threats
     risks = [risk_of(t) for t in threats]
     statuses = [t.effective_status for t in threats]
-    is_open = [status == ThreatStatus.OPEN for status in statuses]
+    still_open, wont_do = ThreatStatus.OPEN, MitigationStatus.WONT_DO  # looked up once, not per record
+    is_open = [status == still_open for status in statuses]
     open_risks = list(compress(risks, is_open))
     status_counts = Counter(statuses)
     mitigation_counts = Counter(m.effective_status for m in model.mitigations)
-    addressed = {tid for m in model.mitigations if m.status != MitigationStatus.WONT_DO for tid in m.threats}
+    addressed = {tid for m in model.mitigations if m.status != wont_do for tid in m.threats}
     targeted = set(chain.from_iterable(t.targets for t in threats))
     open_by_risk = Counter(open_risks)
     all_risks = Counter(risks)
