@@ -242,7 +242,12 @@ async def test_a_title_from_the_command_line_and_then_ctrl_q_is_kept(commented_f
 
 def test_the_capture_command_opens_the_app_on_the_path_with_the_title(monkeypatch, tmp_path):
     calls: list[tuple[Path, str | None]] = []
-    monkeypatch.setattr(app_module, "run_app", lambda path, capture=None: calls.append((path, capture)) or 0)
+
+    def run_app(path: Path, capture: str | None = None, typed_ahead: str = "") -> int:
+        calls.append((path, capture))
+        return 0
+
+    monkeypatch.setattr(app_module, "run_app", run_app)
     assert cli.main(["capture", str(tmp_path / "model.toml"), "[bold]Log4Shell"]) == 0
     assert cli.main(["capture", "Just a title"]) == 0
     assert calls == [(tmp_path / "model.toml", "[bold]Log4Shell"), (Path(cli.DEFAULT_MODEL), "Just a title")]
