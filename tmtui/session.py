@@ -354,10 +354,7 @@ class Session:
         """
         if path.exists() and not overwrite:
             raise FileExistsError(f"{path} exists")
-        prepared = PreparedSave(
-            path, self.document.text(), self.document.data, self.document.revision, self.document.source
-        )
-        write_atomically(path, prepared.verified_bytes())
+        write_atomically(path, self.document.prepared(path, self.document.data).verified_bytes())
         document = Document.open(path)
         document.inherit_ids(self.document)
         self.document = document

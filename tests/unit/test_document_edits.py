@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from tmtui.document.edit import ChangedOnDiskError, Document, DocumentError, RecordNotFoundError
+from tmtui.document.edit import ChangedOnDiskError, Document, DocumentError, PreparedSave, RecordNotFoundError
 
 
 def diff(before: str, after: str) -> list[str]:
@@ -207,10 +207,24 @@ def test_save_refuses_output_that_would_not_read_back_as_intended(commented_file
     document.set_field("T1", "title", "changed")
     before = commented_file.read_bytes()
     # Simulate a tomlkit bug: the rendered text says something other than the edit intended.
-    monkeypatch.setattr(document, "text", lambda: before.decode().replace("SQL injection", "wrong"))
+    wrong = before.decode().replace("SQL injection", "wrong")
+    monkeypatch.setattr(PreparedSave, "text", property(lambda prepared: wrong))
     with pytest.raises(DocumentError, match="would not read back"):
         document.save()
     assert commented_file.read_bytes() == before
+
+
+def test_a_prepared_save_is_joined_where_it_is_written_and_later_edits_leave_it_as_it_was(commented_file):
+    """The editing thread takes the segments (a copy of a list); the text of the whole file is joined by the
+    thread that verifies and writes it, and holds the revision it was prepared at."""
+    document = Document.open(commented_file)
+    document.set_field("T1", "title", "first")
+    prepared = document.prepare_save()
+    assert prepared is not None and "text" not in vars(prepared)  # nothing joined yet
+    document.set_field("T1", "title", "second")
+    assert 'title = "first"' in prepared.text and "second" not in prepared.text
+    document.write(prepared)
+    assert tomllib.loads(commented_file.read_text())["threats"][0]["title"] == "first"
 
 
 def test_a_carriage_return_in_a_value_reads_back_exactly(document):

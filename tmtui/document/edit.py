@@ -16,6 +16,7 @@ import datetime as dt
 import threading
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -92,14 +93,19 @@ class UnsafeSaveError(DocumentError):
 
 @dataclass(frozen=True)
 class PreparedSave:
-    """A rendered document and the data it must read back as, taken on the editing thread; checking and
-    writing it can then happen on another."""
+    """A document's segments and the data they must read back as, taken on the editing thread; joining, checking
+    and writing them can then happen on another (segments are replaced by edits, never changed)."""
 
     path: Path
-    text: str
+    segments: tuple[Segment, ...]
     expected: dict[str, Any]
     revision: int
     source: Source
+
+    @cached_property
+    def text(self) -> str:
+        """The file's text (LF line endings, no BOM): joined here, a pass over every record of the file."""
+        return "".join(segment.text for segment in self.segments)
 
     def verified_bytes(self) -> bytes:
         """The bytes to write, once `tomllib` has read the text back as exactly the intended data."""
@@ -704,7 +710,12 @@ class Document:
             return None
         if self.path is None:
             raise DocumentError("this document has no file to save to")
-        return PreparedSave(self.path, self.text(), self._snapshot(), self.revision, self.source)
+        return self.prepared(self.path, self._snapshot())
+
+    def prepared(self, path: Path, expected: dict[str, Any]) -> PreparedSave:
+        """This revision, to be written to `path`: its segments as they are now, which later edits do not change
+        (copying the list of them is one step in C; joining their text is left to the thread that writes)."""
+        return PreparedSave(path, tuple(self._segments), expected, self.revision, self.source)
 
     def _snapshot(self) -> dict[str, Any]:
         """The data as it is now, unchanged by later edits: edits replace records and the system table rather
