@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import insort
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import cache
@@ -171,12 +172,19 @@ def revalidate(before: Model, after: Model, previous: Sequence[Finding], touched
         for f in previous
         if f.kind != "system" and (f.kind or "", f.index) not in recheck and (f.index or 0) < gone.get(f.kind or "", 1)
     ]
-    findings.extend(_check_system(after) if "system" in touched else [f for f in previous if f.kind == "system"])
-    for kind, index in recheck:
-        findings.extend(validate_record(after, after.records(kind)[index], index))
-    # a stable sort: each record's findings keep the order validate gives them
-    findings.sort(key=lambda f: (KIND_RANK.get(f.kind or "", 0), f.index or 0))
+    found = _check_system(after) if "system" in touched else [f for f in previous if f.kind == "system"]
+    for kind, index in sorted(recheck):
+        found.extend(validate_record(after, after.records(kind)[index], index))
+    # `previous` is in file order, and so are the findings kept from it: each new one goes in its place (after
+    # those of the same place, so each record's findings keep the order validate gives them), not the whole list
+    # sorted again, a call per finding of the model for each edit
+    for finding in found:
+        insort(findings, finding, key=_file_order)
     return findings
+
+
+def _file_order(finding: Finding) -> tuple[int, int]:
+    return KIND_RANK.get(finding.kind or "", 0), finding.index or 0
 
 
 def _records_with_id(model: Model, record_id: str) -> list[tuple[Record, int]]:
