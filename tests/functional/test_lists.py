@@ -322,3 +322,18 @@ async def test_the_palette_offers_each_kind_to_add_a_review_to_record_and_every_
         model_titles = [title for title, _, _ in ModelCommands(app.screen).commands()]
         for title in ("Add a threat", "Add a trust boundary", "Record a review", "Open T1 SQL injection in search"):
             assert title in model_titles
+
+
+async def test_editing_the_only_threat_shows_the_new_title_in_the_list(tmp_path: Path) -> None:
+    """An edit updates its row in place; with as many records changed as the list holds (a new model's first
+    threat), the row was left showing the old title."""
+    path = tmp_path / "threatmodel.toml"
+    path.write_text('[system]\nname = "S"\n\n[[threats]]\nid = "T1"\ntitle = "Old title"\n', encoding="utf-8")
+    app = TmtuiApp(path, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "enter", "ctrl+u", *"New title", "enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        table = app.screen.query_one("#pane-2 RecordList").table
+        assert [str(cell) for cell in table.get_row_at(0)][1:3] == ["T1", "New title"]
+        await app.workers.wait_for_complete()

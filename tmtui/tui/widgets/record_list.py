@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from rich.cells import cell_len
@@ -26,6 +27,10 @@ from tmtui.tui.widgets.list_filter import FilterInput, matches, record_text
 Cell = str | Text  # a str is model text, shown literally
 Changed = frozenset[str] | None  # the ids of the records an edit changed; None when any may have
 MIN_CAPPED = 12  # cells a fixed column may always take, however narrow the list
+
+
+_ID = attrgetter("id")  # in C, for each record of a redraw
+_SEARCHED = 8  # changed records found by a search each; more, by an index of all
 
 
 @dataclass(frozen=True)
@@ -263,15 +268,19 @@ class RecordList(Vertical):
         when it is not that edit."""
         if any(column.reads_model for column in self.columns) or self.query_text or not self._rows:
             return False
-        ids = [record.id for record in self._records]
+        ids = list(map(_ID, self._records))
         shown = self.table.row_ids
         added = ids[len(shown) :]
         if ids[: len(shown)] != shown or not changed.issuperset(added) or len(set(ids)) != len(ids) or "" in changed:
             return False
         assert self._model is not None
-        index = {record_id: n for n, record_id in enumerate(ids)} if len(changed) < len(ids) else {}
+        if len(changed) <= _SEARCHED:  # an edit: a search in C for each changed id, not an index of every id
+            at = {record_id: ids.index(record_id) for record_id in changed if record_id in ids}
+        else:
+            index = {record_id: n for n, record_id in enumerate(ids)}
+            at = {record_id: index[record_id] for record_id in changed if record_id in index}
         rows = list(self._rows)
-        touched = [n for n in map(index.get, changed) if n is not None and n < len(shown)]
+        touched = [n for n in at.values() if n < len(shown)]
         for n in touched:
             old = rows[n]
             rows[n] = self._row(old.identity, self._records[n], self._model, old.symbol)

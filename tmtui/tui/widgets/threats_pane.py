@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select
 
-from tmtui.model import Model, Stride, Threat, ThreatStatus, risk_of
-from tmtui.model.ids import id_sort_key
-from tmtui.model.sentence import threats_by_risk
+from tmtui.model import Model, Stride, Threat, ThreatStatus
+from tmtui.model.sentence import risk_order, threats_by_risk
 from tmtui.tui.keymap import bindings
 from tmtui.tui.messages import SuggestionsAsked
 from tmtui.tui.text import literal
@@ -29,9 +30,7 @@ def empty_threats_hint(model: Model) -> str:
     )
 
 
-def _risk_order(threat: Threat) -> tuple[int, bool, tuple[str, int, str]]:
-    """The key `threats_by_risk` sorts by (tests of the big model check the pane's order against it)."""
-    return (-risk_of(threat).rank, threat.effective_status != ThreatStatus.OPEN, id_sort_key(threat.id))
+_ID = attrgetter("id")  # in C, for each threat of a redraw
 
 
 class ThreatsPane(Pane):
@@ -70,7 +69,7 @@ class ThreatsPane(Pane):
     def _by_risk(self, threats: list[Threat]) -> list[Threat]:
         """`threats_by_risk`, with the order of each threat the edit did not change kept from the last draw: working
         out a risk costs more than sorting thousands of threats."""
-        ids = [t.id for t in threats]
+        ids = list(map(_ID, threats))
         if len(set(ids)) != len(ids):  # ids repeat in a broken file: each needs its own key
             self._risk_order, self._drawn = {}, ([], [])
             return threats_by_risk(threats)
@@ -79,14 +78,14 @@ class ThreatsPane(Pane):
         if (
             self.changed is not None
             and ids == self._drawn[0]
-            and all(self._risk_order.get(i) == _risk_order(by_id[i]) for i in self.changed if i in by_id)
+            and all(self._risk_order.get(i) == risk_order(by_id[i]) for i in self.changed if i in by_id)
         ):
-            return [by_id[i] for i in self._drawn[1]]
+            return list(map(by_id.__getitem__, self._drawn[1]))
         order = dict(self._risk_order) if self.changed is not None else {}
         for record_id in self.changed or ():
             order.pop(record_id, None)
         for threat in [t for t in threats if t.id not in order]:
-            order[threat.id] = _risk_order(threat)
+            order[threat.id] = risk_order(threat)
         self._risk_order = order
         ordered = sorted(threats, key=lambda t: order[t.id])
         self._drawn = (ids, [t.id for t in ordered])
@@ -105,13 +104,17 @@ class ThreatsPane(Pane):
                 if chosen is not Select.NULL and chosen in {v for _, v in options}:
                     targets.value = chosen
         status, stride, target = self._filter("status"), self._filter("stride"), self._filter("target")
-        shown = [
-            t
-            for t in model.threats
-            if (status is None or t.effective_status == status)
-            and (stride is None or stride in t.stride)
-            and (target is None or target in t.targets)
-        ]
+        shown = (
+            [
+                t
+                for t in model.threats
+                if (status is None or t.effective_status == status)
+                and (stride is None or stride in t.stride)
+                and (target is None or target in t.targets)
+            ]
+            if status is not None or stride is not None or target is not None
+            else list(model.threats)  # no filter, as nearly always: a copy in C, not a test of each threat
+        )
         threat_list = self.main_list()
         if not shown:  # the hint reads every component, so it is worked out only when it shows
             filtered = status or stride or target
