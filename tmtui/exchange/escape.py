@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import re
-import zlib
+from typing import Any, cast
+
+
+class _Compiled:
+    """A pattern compiled when first used. Exports start faster: compiling classes of Unicode characters like
+    these costs 0.1-0.5 ms each, and a JSON export, or a report of plain text, uses few of them or none."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:  # only until the first use: then the methods are attributes
+        compiled = re.compile(*self._source)
+        self.search, self.match, self.sub = compiled.search, compiled.match, compiled.sub
+        return getattr(compiled, name)
+
+
+def _later(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Compiled(pattern, flags))
+
 
 # Control characters (Unicode category Cc: C0, DEL and C1; terminal escapes among them) but newline and tab, and
 # the bidirectional overrides that can make a report read differently from what it says ("Trojan Source").
 _UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~!])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+_UNSAFE = _later(f"[{_UNSAFE_CHARS}]")
+_MARKDOWN_SPECIAL = _later(r"([\\`*_{}\[\]<>|#~!])")
+_LINE_START = _later(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 # Whitespace but the space and the newline: the characters `str.isspace` and `\s` know (a test holds them equal)
 OTHER_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
@@ -24,14 +42,14 @@ def clean(text: str) -> str:
 # try each at every position, several times slower): the characters `_escaped` escapes or drops (tab included,
 # which `clean` makes a space), and, for inline text, every other whitespace but a space, which it joins.
 _ESCAPED_CHARS = r"\\`*_{}\[\]<>|#~!&@" + _UNSAFE_CHARS + "\t"
-_ESCAPED_WORK = re.compile(f"[{_ESCAPED_CHARS}]")
-_INLINE_WORK = re.compile(f"[{_ESCAPED_CHARS}{OTHER_SPACE}\n]")
-_ISSUE_PREFIX = re.compile("(?i:GH-)")  # `GH-12`, which `_REFERENCE` breaks; searched for only after a "-"
+_ESCAPED_WORK = _later(f"[{_ESCAPED_CHARS}]")
+_INLINE_WORK = _later(f"[{_ESCAPED_CHARS}{OTHER_SPACE}\n]")
+_ISSUE_PREFIX = _later("(?i:GH-)")  # `GH-12`, which `_REFERENCE` breaks; searched for only after a "-"
 # Where GitHub would read `@name` as a mention (notifying that person or team) or `#12`, `repo#12`, `GH-12` as a
 # link to an issue (putting a note in its timeline), which no backslash prevents: a zero-width space goes
 # between, written as an entity so that it can be seen in the Markdown. A report pasted into a pull request then
 # pings nobody. An `@` after an ASCII letter or digit is an e-mail address's and stays as written.
-_REFERENCE = re.compile(r"(?<![A-Za-z0-9_]@)(?<=@)(?=[A-Za-z0-9])|(?<=\\#)(?=[0-9])|(?i:(?<=\bGH-))(?=[0-9])")
+_REFERENCE = _later(r"(?<![A-Za-z0-9_]@)(?<=@)(?=[A-Za-z0-9])|(?<=\\#)(?=[0-9])|(?i:(?<=\bGH-))(?=[0-9])")
 
 
 def _escaped(text: str) -> str:
@@ -103,13 +121,13 @@ def cell(text: str) -> str:
 # or an edge label (`|`), as Mermaid's own entity codes, written in one pass so no code is escaped twice.
 _MERMAID_CODES = {c: f"#{ord(c)};" for c in "#`%;|&"} | {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
 _MERMAID_CHARS = re.escape("".join(_MERMAID_CODES))
-_MERMAID_SPECIAL = re.compile(f"[{_MERMAID_CHARS}]")
+_MERMAID_SPECIAL = _later(f"[{_MERMAID_CHARS}]")
 # Words Mermaid reads as keywords where a node id stands; an id that is one gets a prefix.
 _MERMAID_KEYWORDS = {"end", "subgraph", "graph", "flowchart", "click", "call", "href", "style", "classdef"}
 _MERMAID_KEYWORDS |= {"class", "linkstyle", "direction", "default", "interpolate", "callback"}
 
 
-_MERMAID_WORK = re.compile(f"[{_MERMAID_CHARS}{_UNSAFE_CHARS}{OTHER_SPACE}\n]")
+_MERMAID_WORK = _later(f"[{_MERMAID_CHARS}{_UNSAFE_CHARS}{OTHER_SPACE}\n]")
 
 
 def mermaid_label(text: str) -> str:
@@ -121,7 +139,7 @@ def mermaid_label(text: str) -> str:
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_CODES[m.group()], text)
 
 
-_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+_JSON_RAW_CONTROL = _later("[\x7f-\x9f]")
 
 
 def json_safe(dumped: str) -> str:
@@ -140,5 +158,7 @@ def mermaid_id(record_id: str) -> str:
     plain = record_id.isascii() and record_id.isalnum()  # most ids: letters and digits, as they are
     name = record_id if plain else re.sub(r"[^A-Za-z0-9_]", "_", record_id) or "_"
     if name != record_id:
+        import zlib  # only for an id that had to be changed: most reports have none
+
         name += "_" + zlib.crc32(record_id.encode("utf-8", "surrogatepass")).to_bytes(4, "big").hex()
     return f"id_{name}" if name.lower() in _MERMAID_KEYWORDS else name
