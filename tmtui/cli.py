@@ -338,8 +338,16 @@ _READING_ONLY = frozenset({"check", "export", "diff", "stats", "suggest"})
 
 
 def _run(options: argparse.Namespace) -> int:
-    if options.command in _READING_ONLY:
+    if options.command in _READING_ONLY and gc.isenabled():
         gc.disable()
+        try:
+            return _dispatch(options)
+        finally:
+            gc.enable()  # as it was, for a caller in the same process (a test, a script)
+    return _dispatch(options)
+
+
+def _dispatch(options: argparse.Namespace) -> int:
     if options.command == "new":
         return cmd_new(options.path, options.name)
     if options.command == "check":

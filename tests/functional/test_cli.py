@@ -216,11 +216,15 @@ def test_only_commands_that_read_and_exit_turn_the_garbage_collector_off(tmp_pat
     probe = (
         "import gc, sys\n"
         "from tmtui.cli import main\n"
+        "import tmtui.cli\n"
+        "during = []\n"
+        "real = tmtui.cli._dispatch\n"
+        "tmtui.cli._dispatch = lambda options: during.append(gc.isenabled()) or real(options)\n"
         f"main([{command!r}, {str(target)!r}])\n"
-        "sys.stderr.write(f'COLLECTS={gc.isenabled()}')\n"
+        "sys.stderr.write(f'COLLECTS={during[0]} AFTER={gc.isenabled()}')\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
-    assert result.stderr.rsplit("COLLECTS=", 1)[1] == str(collects)
+    assert result.stderr.rsplit("COLLECTS=", 1)[1] == f"{collects} AFTER=True"  # and as it was for the caller
 
 
 def test_python_dash_m_runs_the_command_line(commented_file):
