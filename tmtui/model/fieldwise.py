@@ -150,8 +150,9 @@ def _optional(item: Field) -> bool:
 
 def _init_for(ordered: tuple[Field, ...], post_init: Callable[[Any], None] | None) -> Callable[..., None]:
     """An `__init__` taking each field by position or by name, in order, then calling `__post_init__` if the class
-    has one, as a dataclass's does. Most of its work is done by dict methods in C: records and cells are made by
-    the thousand."""
+    has one, as a dataclass's does. Fields are set one by one past any guard of a frozen class, as a dataclass
+    sets them: that keeps each instance's attributes in Python's compact per-class layout (filling `__dict__`
+    at once made a dict of its own per instance, twice the memory)."""
     names = tuple(f.name for f in ordered)
     count = len(names)
     known = frozenset(names)
@@ -161,7 +162,8 @@ def _init_for(ordered: tuple[Field, ...], post_init: Callable[[Any], None] | Non
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) == count and not kwargs:  # every field by position: a grid's cells and rows
-            self.__dict__.update(zip(names, args, strict=True))
+            for name, value in zip(names, args, strict=True):
+                _set(self, name, value)
             if post_init is not None:
                 post_init(self)
             return
@@ -184,12 +186,15 @@ def _init_for(ordered: tuple[Field, ...], post_init: Callable[[Any], None] | Non
         for name in required:
             if state[name] is MISSING:
                 raise TypeError(f"{type(self).__name__}() missing required argument: {name!r}")
-        self.__dict__.update(state)  # past a frozen class's guard, as a dataclass's `__init__` goes
+        for name, value in state.items():
+            _set(self, name, value)
         if post_init is not None:
             post_init(self)
 
     return __init__
 
+
+_set = object.__setattr__
 
 _SHOWN_AND_COMPARED: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
 
