@@ -1018,7 +1018,7 @@ def keys_as_typed(stream: TextIO) -> Iterator[str]:
         yield ""
         return
     keys = termios.tcgetattr(fd)
-    keys[0] &= ~termios.ICRNL  # input flags: Enter stays a carriage return
+    keys[0] &= ~(termios.ICRNL | termios.IXON)  # input flags: Enter stays a carriage return, Ctrl+Q a key
     keys[3] &= ~(termios.ICANON | termios.ECHO)  # local flags: each key readable at once, not echoed
     keys[6][termios.VMIN], keys[6][termios.VTIME] = 0, 0  # a read takes what is waiting and does not wait
     termios.tcsetattr(fd, termios.TCSANOW, keys)
@@ -1028,20 +1028,47 @@ def keys_as_typed(stream: TextIO) -> Iterator[str]:
         termios.tcsetattr(fd, termios.TCSANOW, before)
 
 
-TYPED_AHEAD_LIMIT = 4096  # bytes of keys taken from before the app started: a person's burst, not a paste of a file
+TYPED_AHEAD_LIMIT = 65536  # bytes of keys taken from before the app started; the rest is left to the app's reader
+COMPLETING_WAIT = 0.2  # seconds to wait for the rest of a character the limit or a paste in progress cut in two
 
 
 def _waiting_keys(fd: int, *, enter_was_newline: bool) -> str:
     """The keys waiting on the terminal. Typed under the shell's settings, an Enter arrived as a newline; a
-    Ctrl+J typed there arrived as the same byte, and is read as the Enter a person far more likely meant."""
+    Ctrl+J typed there arrived as the same byte, and is read as the Enter a person far more likely meant.
+
+    What is taken ends with a whole UTF-8 character: the bytes left behind are read by Textual, whose strict
+    decoder would stop the app on the rest of a character."""
+    import select  # only here: the app's start, not every command's
+
     waiting = b""
-    while len(waiting) < TYPED_AHEAD_LIMIT:
-        try:
-            chunk = os.read(fd, TYPED_AHEAD_LIMIT - len(waiting))
-        except OSError:
-            break
+    while len(waiting) < TYPED_AHEAD_LIMIT:  # all that is waiting, up to the limit
+        chunk = _read(fd, TYPED_AHEAD_LIMIT - len(waiting))
         if not chunk:
             break
         waiting += chunk
+    missing = _missing_bytes(waiting)  # a character cut in two (by the limit, or a paste still arriving)
+    while missing and select.select([fd], [], [], COMPLETING_WAIT)[0]:
+        chunk = _read(fd, missing)
+        if not chunk:
+            break
+        waiting += chunk
+        missing = _missing_bytes(waiting)
     text = waiting.decode("utf-8", "replace")
     return text.replace("\n", "\r") if enter_was_newline else text
+
+
+def _read(fd: int, size: int) -> bytes:
+    try:
+        return os.read(fd, size)
+    except OSError:  # the terminal went away: nothing more to take
+        return b""
+
+
+def _missing_bytes(data: bytes) -> int:
+    """How many bytes the last UTF-8 character of `data` still lacks: 0 when it is whole (or not UTF-8)."""
+    for back in range(1, min(4, len(data)) + 1):
+        first = data[-back]
+        if first & 0xC0 != 0x80:  # not a continuation byte: where the last character starts
+            length = 2 if 0xC0 <= first < 0xE0 else 3 if 0xE0 <= first < 0xF0 else 4 if 0xF0 <= first < 0xF8 else 1
+            return max(length - back, 0)
+    return 0

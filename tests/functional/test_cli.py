@@ -517,3 +517,47 @@ def test_keys_typed_before_python_started_are_handed_to_the_app_with_enter_as_en
     finally:
         os.close(master)
         os.close(slave)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_keys_typed_ahead_end_with_a_whole_character_and_ctrl_q_stays_a_key(monkeypatch):
+    """What is taken off the terminal ends with a whole UTF-8 character, though the limit cuts one in two: the
+    rest of a character left to Textual's strict reader stopped the app. Flow control is off from the switch, so
+    a Ctrl+Q typed then reaches the app (as its quit key) instead of the terminal."""
+    import os
+    import pty
+    import termios
+
+    from tmtui import cli
+
+    monkeypatch.setattr(cli, "TYPED_AHEAD_LIMIT", 6)  # "ab€" and the first byte of the next "€"
+    master, slave = pty.openpty()
+    try:
+        os.write(master, "ab€€".encode())
+        with os.fdopen(slave, "r", closefd=False) as terminal, cli.keys_as_typed(terminal) as typed_ahead:
+            assert typed_ahead == "ab€€"
+            assert not termios.tcgetattr(slave)[0] & termios.IXON
+            os.write(master, b"\x11")
+            assert os.read(slave, 10) == b"\x11"
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+@pytest.mark.parametrize(
+    ("data", "missing"),
+    [
+        (b"", 0),
+        (b"a", 0),
+        (b"\xe2", 2),
+        (b"\xe2\x82", 1),
+        (b"a\xe2\x82\xac", 0),
+        (b"\xf0\x9f", 2),
+        (b"\xc3", 1),
+        (b"\x82\x82", 0),
+    ],
+)
+def test_missing_bytes_of_the_last_character(data: bytes, missing: int):
+    from tmtui.cli import _missing_bytes
+
+    assert _missing_bytes(data) == missing
