@@ -5,6 +5,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tmtui.exchange.markdown import to_markdown
 from tmtui.model import (
     Mitigation,
     Model,
@@ -20,6 +21,7 @@ from tmtui.model import (
     validate,
 )
 from tmtui.model.build import SchemaTooNewError, record_to_data
+from tmtui.model.ids import MAX_ID_DIGITS
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,16 @@ def test_split_id_reads_an_id_as_its_pattern_does(record_id: str) -> None:
     """split_id reads ASCII ids with string methods: the same answer as the pattern, which a final newline, other
     digits (Arabic-Indic, superscripts) and lower case must not change."""
     match = _ID_PATTERN.match(record_id)
-    assert split_id(record_id) == ((match.group(1), int(match.group(2))) if match else None)
+    expected = (match.group(1), int(match.group(2))) if match and len(match.group(2)) <= MAX_ID_DIGITS else None
+    assert split_id(record_id) == expected
+
+
+@pytest.mark.parametrize("record_id", ["T" + "1" * 5000, "T" + "\u0661" * 5000, "T" + "1" * (MAX_ID_DIGITS + 1)])
+def test_an_id_of_a_number_too_long_to_count_is_no_number_and_the_report_is_written(record_id: str) -> None:
+    """Python refuses to read more than 4,300 digits as an int: such an id stopped every export."""
+    assert split_id(record_id) is None and split_id("T" + "1" * MAX_ID_DIGITS) == ("T", int("1" * MAX_ID_DIGITS))
+    model, _ = model_from_data({"threats": [{"id": record_id, "title": "x"}, {"id": "T2", "title": "y"}]})
+    assert record_id in to_markdown(model) and next_id("T", [record_id, "T2"]) == "T3"
 
 
 def test_next_id_is_one_past_the_highest_and_never_below_what_was_issued():

@@ -8,16 +8,21 @@ from collections.abc import Iterable
 _ID = re.compile(r"^([A-Z]+)(\d+)$")
 
 
+MAX_ID_DIGITS = 100  # a number longer than this is no count of records: read as no number (Python refuses to
+# turn more than 4,300 digits into an int, which stopped every export of a file with such an id)
+
+
 def split_id(record_id: str) -> tuple[str, int] | None:
-    """`("T", 12)` for `T12`; None for an id that is not a prefix and a number."""
+    """`("T", 12)` for `T12`; None for an id that is not a prefix and a number (of at most MAX_ID_DIGITS)."""
     if record_id.isascii() and record_id[-1:] != "\n":
         # string methods in C, where the pattern costs a match and its groups: reports and sorts ask for every id
         prefix = record_id.rstrip("0123456789")
-        if len(prefix) < len(record_id) and prefix.isalpha() and prefix.isupper():
-            return prefix, int(record_id[len(prefix) :])
+        number = record_id[len(prefix) :]
+        if number and len(number) <= MAX_ID_DIGITS and prefix.isalpha() and prefix.isupper():
+            return prefix, int(number)
         return None
     match = _ID.match(record_id)  # any other digit `\d` reads, and `$` before a final newline
-    return (match.group(1), int(match.group(2))) if match else None
+    return (match.group(1), int(match.group(2))) if match and len(match.group(2)) <= MAX_ID_DIGITS else None
 
 
 def highest_number(prefix: str, ids: Iterable[str]) -> int:
