@@ -15,6 +15,7 @@ import copy
 import datetime as dt
 import threading
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -91,6 +92,11 @@ class UnsafeSaveError(DocumentError):
     """The rendered file would not read back as the intended data, so it was not written."""
 
 
+def _joined(segments: Iterable[Segment]) -> str:
+    """The text the segments make, in order."""
+    return "".join(segment.text for segment in segments)
+
+
 @dataclass(frozen=True)
 class PreparedSave:
     """A document's segments and the data they must read back as, taken on the editing thread; joining, checking
@@ -105,7 +111,7 @@ class PreparedSave:
     @cached_property
     def text(self) -> str:
         """The file's text (LF line endings, no BOM): joined here, a pass over every record of the file."""
-        return "".join(segment.text for segment in self.segments)
+        return _joined(self.segments)
 
     def verified_bytes(self) -> bytes:
         """The bytes to write, once `tomllib` has read the text back as exactly the intended data."""
@@ -298,7 +304,7 @@ class Document:
     def text(self) -> str:
         """The file's text as it would be saved (LF line endings, no BOM); joined once per revision."""
         if self._text is None or self._text[0] != self.revision:
-            self._text = (self.revision, "".join(segment.text for segment in self._segments))
+            self._text = (self.revision, _joined(self._segments))
         return self._text[1]
 
     def to_bytes(self) -> bytes:

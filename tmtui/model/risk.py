@@ -23,11 +23,11 @@ _UNRATED = Risk.UNRATED  # a name looked up, not an enum's attribute: asked for 
 
 def risk_from(likelihood: str | None, severity: str | None) -> Risk:
     """Unrated when either input is unset or not one of low/medium/high."""
-    return _MATRIX.get((severity or "", likelihood or ""), Risk.UNRATED)
+    return _MATRIX.get((severity or "", likelihood or ""), _UNRATED)
 
 
 def risk_of(threat: Threat) -> Risk:
-    return _MATRIX.get((threat.severity or "", threat.likelihood or ""), _UNRATED)  # risk_from, without its call
+    return risk_from(threat.likelihood, threat.severity)
 
 
 def parse_risk(text: str) -> Risk:
