@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import re
@@ -10,20 +9,20 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tmtui import __version__
 from tmtui.document import UnreadableError, read_model, read_model_bytes
 from tmtui.document.read import Loaded
 from tmtui.document.source import not_regular, read_regular
 from tmtui.model import Finding, Model, Risk, parse_risk, risk_of
 from tmtui.model.text import visible
-from tmtui.paths import DEFAULT_MODEL
+from tmtui.paths import DEFAULT_MODEL, shown_path
 
 # Modules only some commands need are imported in those commands, so that `tmtui check` in CI starts quickly.
 if TYPE_CHECKING:
     import subprocess
+    from pathlib import Path
 
     from tmtui.exchange.imported import Imported
     from tmtui.exchange.merge import ImportSummary
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 
 INTERNAL_ERROR_SHOWN = 300  # characters of an unexpected error's text; it may quote a whole hostile model
 MESSAGE_SHOWN = 1000  # characters of an error message, which may quote a value from the file
-IMPORT_SOURCES = ("threat-composer", "threat-dragon", "sarif")
+COMMANDS = ("new", "check", "export", "import", "diff", "stats", "suggest", "restore", "capture", "demo")
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -97,216 +96,19 @@ def _error(text: str) -> None:
     _say(text, sys.stderr)
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse makes a formatter for every argument it adds, and each would ask the terminal for its width (and
-    import shutil to do so): a fifth of a quick command's run. The width is asked once, when help is printed."""
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_help_width())
-
-
-@cache
-def _help_width() -> int:
-    """The terminal's columns as argparse would read them (COLUMNS, then the terminal, then 80), less its margin."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return (columns or 80) - 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """A parser (and each command's, which argparse makes of the same class) with the quick formatter."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-
-def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; with `command`, only that command's parser is made (all ten take 2 ms,
-    a hundredth of a quick `tmtui check`)."""
-    parser = _Parser(
-        prog="tmtui",
-        description="A terminal workbench for threat modeling. `tmtui [PATH]` opens the app on a model file.",
-        epilog="Run `tmtui COMMAND --help` for a command's options.",
-    )
-    parser.add_argument("--version", action="version", version=f"tmtui {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, add in _COMMAND_PARSERS.items():
-        if command in (None, name):
-            add(commands)
-    return parser
-
-
-def _add_new(commands: Any) -> None:
-    new = commands.add_parser("new", help="write a commented starter model")
-    new.add_argument("path", type=Path, metavar="PATH")
-    new.add_argument("--name", default="My system", help="the system's name (default: %(default)s)")
-
-
-def _add_check(commands: Any) -> None:
-    check = commands.add_parser("check", help="validate a model; exit 1 on errors (for CI)")
-    check.add_argument("path", type=Path, metavar="PATH")
-    check.add_argument(
-        "--fail-on",
-        metavar="RISK",
-        type=_risk_argument,
-        help="also fail when an open threat has this risk or above (note, low, medium, high, critical)",
-    )
-    check.add_argument("--strict", action="store_true", help="fail on warnings too")
-
-
-def _add_export(commands: Any) -> None:
-    export = commands.add_parser("export", help="write the report (Markdown, JSON or Threat Composer)")
-    export.add_argument("path", type=Path, metavar="PATH")
-    export.add_argument("-o", "--output", type=Path, metavar="OUT", help="file to write (default: stdout)")
-    export.add_argument("--format", choices=("markdown", "json", "threat-composer"), default="markdown")
-
-
-def _add_import(commands: Any) -> None:
-    imports = commands.add_parser("import", help="build or extend a model from another tool's file")
-    imports.add_argument("file", type=Path, metavar="FILE")
-    imports.add_argument("--from", dest="source", choices=IMPORT_SOURCES, required=True)
-    imports.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="PATH",
-        default=Path(DEFAULT_MODEL),
-        help="the model to write, or to extend if it exists (default: %(default)s)",
-    )
-
-
-def _add_diff(commands: Any) -> None:
-    diff = commands.add_parser(
-        "diff",
-        help="what changed between two versions of a model",
-        usage="tmtui diff OLD NEW [--format FORMAT]\n       tmtui diff [PATH] --since GITREV [--format FORMAT]",
-        description=(
-            "Records added, removed and changed (old → new), risk that moved, and the figures before → after; "
-            "records are matched by id, so moving or reformatting one, or editing comments, is no change. With "
-            "--since, the old version is PATH as it was at GITREV in its git repository (a model that did not "
-            "exist there is compared with an empty one)."
-        ),
-    )
-    diff.add_argument(
-        "paths",
-        type=Path,
-        nargs="*",
-        metavar="PATH",
-        help=f"OLD NEW; or, with --since, the model (default: {DEFAULT_MODEL})",
-    )
-    diff.add_argument("--since", metavar="GITREV", help="compare with the model as it was at this git revision")
-    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-
-
-def _add_stats(commands: Any) -> None:
-    stats = commands.add_parser("stats", help="the figures of pane 4: risk, progress, coverage, last review")
-    _model_path_argument(stats)
-    stats.add_argument("--format", choices=("text", "json"), default="text", help="json keys: see the README")
-
-
-def _add_suggest(commands: Any) -> None:
-    suggest = commands.add_parser(
-        "suggest",
-        help="the threats the model suggests and does not answer yet (never writes the file)",
-        description=(
-            "Candidate threats from the model: context rules first (they name the facts they read), then matches "
-            "of the threat library, then STRIDE per element; grouped by component and flow. A threat whose rule "
-            "names a candidate (taken, or ruled out as not_applicable) answers it. The library is the bundled one "
-            "plus library.toml in the config folder, when it exists; the whole list shows at most three library "
-            "matches per element, the most specific first, and --target all of them. JSON: a list of objects "
-            "with key, rule, title, stride, targets, reason, and mitigations (a list of objects with title and "
-            "description)."
-        ),
-    )
-    _model_path_argument(suggest)
-    suggest.add_argument("--target", metavar="ID", help="only the candidates that name this component or flow")
-    suggest.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _add_restore(commands: Any) -> None:
-    restore = commands.add_parser(
-        "restore",
-        help="list the backups tmtui keeps of a model, and restore one",
-        description=(
-            "Without NUMBER: lists the backups of PATH, newest first (when you run it at a terminal, it then asks "
-            "which one to restore; Enter restores nothing). With NUMBER: restores that backup from the list. The "
-            "current file is backed up first, so a restore can itself be undone."
-        ),
-    )
-    restore.add_argument("path", type=Path, metavar="PATH")
-    restore.add_argument("number", type=int, nargs="?", metavar="NUMBER", help="the backup to restore (1 = newest)")
-
-
-def _add_capture(commands: Any) -> None:
-    capture = commands.add_parser(
-        "capture",
-        help="the one-threat exercise: open the app on a short guided flow for one new threat",
-        usage="tmtui capture [PATH] TITLE",
-        description=(
-            "News of an attack arrived: does it touch us? Opens the app on PATH in a short guided flow with TITLE "
-            "already typed: which parts it could touch, whether it affects us (how likely, how bad, or why not), "
-            "and what we would do. The threat is saved when the flow ends."
-        ),
-    )
-    _model_path_argument(capture)
-    capture.add_argument("title", metavar="TITLE", help="the threat, as the news put it")
-
-
-def _add_demo(commands: Any) -> None:
-    demo = commands.add_parser("demo", help="open the bundled example model (a copy in your data folder)")
-    demo.add_argument("--reset", action="store_true", help="replace your copy of the demo with a fresh one")
-
-
-_COMMAND_PARSERS = {
-    "new": _add_new,
-    "check": _add_check,
-    "export": _add_export,
-    "import": _add_import,
-    "diff": _add_diff,
-    "stats": _add_stats,
-    "suggest": _add_suggest,
-    "restore": _add_restore,
-    "capture": _add_capture,
-    "demo": _add_demo,
-}
-COMMANDS = tuple(_COMMAND_PARSERS)
-
-
-def _model_path_argument(command: argparse.ArgumentParser) -> None:
-    """PATH, optional: the model in this folder by default, as `tmtui` with no path opens."""
-    command.add_argument(
-        "path", type=Path, nargs="?", default=Path(DEFAULT_MODEL), metavar="PATH", help="default: %(default)s"
-    )
-
-
-def _open_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tmtui", add_help=False)
-    parser.add_argument("path", type=Path, nargs="?", default=Path(DEFAULT_MODEL))
-    return parser
-
-
-def _risk_argument(text: str) -> Risk:
-    try:
-        return parse_risk(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and (args[0] in COMMANDS or args[0].startswith("-")):
-            options = _parser(args[0] if args[0] in COMMANDS else None).parse_args(args)
+            options: Any = quick_options(args)
+            if options is None:
+                from tmtui.parsers import command_parser
+
+                options = command_parser(args[0] if args[0] in COMMANDS else None).parse_args(args)
             return _run(options)
-        return open_app(_open_parser().parse_args(args).path)
+        from tmtui.parsers import open_parser
+
+        return open_app(open_parser().parse_args(args).path)
     except CommandError as error:
         _error(f"tmtui: {_short(str(error), MESSAGE_SHOWN)}")
         return error.code
@@ -325,6 +127,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
 
 
+# The forms of the quickest commands that CI scripts write, read here without argparse (see `tmtui.parsers`): each
+# option by its full name, as `--name VALUE` or `--name=VALUE`. Any other form goes to argparse, which reads these
+# to the same options (a test holds them equal) and alone explains a mistake or prints help.
+_QUICK_DEFAULTS: dict[str, dict[str, Any]] = {
+    "check": {"fail_on": None, "strict": False},
+    "export": {"output": None, "format": "markdown"},
+}
+_QUICK_FLAGS = {"check": {"--strict": "strict"}, "export": {}}
+_QUICK_VALUES = {
+    "check": {"--fail-on": "fail_on"},
+    "export": {"-o": "output", "--output": "output", "--format": "format"},
+}
+_EXPORT_FORMATS = ("markdown", "json", "threat-composer")
+
+
+def quick_options(args: Sequence[str]) -> SimpleNamespace | None:
+    """The options of a usual `tmtui check` or `tmtui export` command line, or None for argparse to read."""
+    command, path = args[0], None
+    if command not in _QUICK_DEFAULTS:
+        return None
+    values = dict(_QUICK_DEFAULTS[command])
+    flags, named = _QUICK_FLAGS[command], _QUICK_VALUES[command]
+    rest = iter(args[1:])
+    for arg in rest:
+        if not arg.startswith("-"):
+            if path is not None or not arg:
+                return None
+            path = arg
+            continue
+        if arg in flags:
+            values[flags[arg]] = True
+            continue
+        name, equals, value = arg.partition("=")
+        if name not in named or (equals and not name.startswith("--")):
+            return None
+        if not equals:
+            value = next(rest, "")
+        if not value or value.startswith("-") or not _quick_value(named[name], value, values):
+            return None
+    if path is None:
+        return None
+    return SimpleNamespace(command=command, path=shown_path(path), **values)
+
+
+def _quick_value(key: str, value: str, values: dict[str, Any]) -> bool:
+    """Store an option's value as argparse would; False for one that argparse should explain."""
+    if key == "fail_on":
+        try:
+            values[key] = parse_risk(value)
+        except ValueError:
+            return False
+    elif key == "format":
+        if value not in _EXPORT_FORMATS:
+            return False
+        values[key] = value
+    else:
+        from pathlib import Path
+
+        values[key] = Path(value)
+    return True
+
+
 def _short(text: str, limit: int) -> str:
     """One line of at most `limit` characters: an error may quote a value as long as a whole file."""
     text = " ".join(text.split("\n"))
@@ -337,7 +201,7 @@ def _short(text: str, limit: int) -> str:
 _READING_ONLY = frozenset({"check", "export", "diff", "stats", "suggest"})
 
 
-def _run(options: argparse.Namespace) -> int:
+def _run(options: Any) -> int:
     if options.command in _READING_ONLY and gc.isenabled():
         gc.disable()
         try:
@@ -347,7 +211,8 @@ def _run(options: argparse.Namespace) -> int:
     return _dispatch(options)
 
 
-def _dispatch(options: argparse.Namespace) -> int:
+def _dispatch(options: Any) -> int:
+    """Run the command of parsed options (an `argparse.Namespace`, or the quick reading's like it)."""
     if options.command == "new":
         return cmd_new(options.path, options.name)
     if options.command == "check":
@@ -368,7 +233,9 @@ def _dispatch(options: argparse.Namespace) -> int:
         return open_app(options.path, capture=options.title)
     if options.command == "demo":
         return open_app(demo_path(reset=options.reset))
-    _parser().print_help()
+    from tmtui.parsers import command_parser
+
+    command_parser().print_help()
     return EXIT_OK
 
 
@@ -396,7 +263,7 @@ def cmd_new(path: Path, name: str) -> int:
 # ---- outputs -----------------------------------------------------------------------------------------------
 
 
-def refuse_output(output: Path, *inputs: Path) -> None:
+def refuse_output(output: Path, *inputs: str | Path) -> None:
     """Raise CommandError unless `output` can be written as a regular file without harming an input.
 
     Refused: a path that is an input (after links), a folder, a FIFO or device, a read-only file, a missing folder.
@@ -427,14 +294,14 @@ def refuse_output(output: Path, *inputs: Path) -> None:
 # ---- check -------------------------------------------------------------------------------------------------
 
 
-def _load(path: Path, *, placed: bool = True, warnings: bool = True) -> Loaded:
+def _load(path: str | Path, *, placed: bool = True, warnings: bool = True) -> Loaded:
     try:
         return read_model(path, placed=placed, warnings=warnings)
     except UnreadableError as error:
         raise CommandError(str(error)) from None
 
 
-def _parsed(path: Path) -> tuple[Loaded, Model]:
+def _parsed(path: str | Path) -> tuple[Loaded, Model]:
     """A model that at least parses (export and diff need its records); a syntax error ends the command. Its
     findings are its errors, without lines: these commands only count them."""
     loaded = _load(path, placed=False, warnings=False)
@@ -444,7 +311,7 @@ def _parsed(path: Path) -> tuple[Loaded, Model]:
     return loaded, loaded.model
 
 
-def cmd_check(path: Path, fail_on: Risk | None, strict: bool) -> int:
+def cmd_check(path: str | Path, fail_on: Risk | None, strict: bool) -> int:
     loaded = _load(path)
     for finding in loaded.findings:
         where = f"{path}:{finding.line}" if finding.line else str(path)
@@ -486,7 +353,7 @@ def render_report(model: Model, fmt: str) -> str:
     return to_markdown(model)
 
 
-def cmd_export(path: Path, output: Path | None, fmt: str) -> int:
+def cmd_export(path: str | Path, output: Path | None, fmt: str) -> int:
     loaded, model = _parsed(path)
     if output is not None:
         refuse_output(output, path)
@@ -677,6 +544,8 @@ def cmd_diff(paths: Sequence[Path], since: str | None, fmt: str) -> int:
     if since is not None:
         if len(paths) > 1:
             raise CommandError("diff --since takes one model (PATH), not two")
+        from pathlib import Path
+
         path = paths[0] if paths else Path(DEFAULT_MODEL)
         new = _parsed(path)[1]
         old, existed = model_at_revision(path, since)

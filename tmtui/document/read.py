@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmtui.document.source import (
     Source,
@@ -25,6 +24,9 @@ from tmtui.model import (
     validate,
 )
 from tmtui.model.fieldwise import field, fieldwise
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -100,7 +102,7 @@ def load_text(source: Source, path: Path | str | None = None, *, placed: bool = 
     return Loaded(model=model, findings=findings, data=data)
 
 
-def read_model(path: Path, *, placed: bool = True, warnings: bool = True) -> Loaded:
+def read_model(path: str | Path, *, placed: bool = True, warnings: bool = True) -> Loaded:
     """Read a model file for display or checking. Raises UnreadableError when it is not a text file."""
     return load_text(decode(read_regular(path), path), path, placed=placed, warnings=warnings)
 

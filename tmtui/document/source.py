@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmtui.model.fieldwise import fieldwise
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
 # The most a model (or an imported file) may hold. Real models are kilobytes; this keeps `/dev/zero`-like
@@ -180,7 +182,7 @@ def not_regular(mode: int) -> str | None:
     return "this is not a regular file"
 
 
-def read_regular(path: Path, limit: int = MAX_MODEL_BYTES) -> bytes:
+def read_regular(path: str | Path, limit: int = MAX_MODEL_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; UnreadableError for anything else.
 
     The file is opened without blocking (a FIFO with no writer would wait forever) and checked on the opened
