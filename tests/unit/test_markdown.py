@@ -14,16 +14,19 @@ from markdown_it import MarkdownIt
 from tmtui.exchange.escape import (
     _MERMAID_KEYWORDS,
     OTHER_SPACE,
+    all_inline_plain,
     block,
+    block_all,
     cell,
     clean,
     inline,
+    inline_all,
     json_safe,
     mermaid_id,
     mermaid_label,
 )
 from tmtui.exchange.json_export import to_json
-from tmtui.exchange.markdown import to_markdown
+from tmtui.exchange.markdown import _id_lists, _ids, to_markdown
 from tmtui.model import Threat, model_from_data, threat_sentence
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -385,6 +388,23 @@ def test_block_skips_work_only_where_there_is_none(text: str) -> None:
     )
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", escaped.strip())]
     assert block(text) == "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in paragraphs if p)
+
+
+_COLUMN = st.lists(st.one_of(_TRICKY, st.sampled_from(["Plain title", "T1", "", " x", "x ", "\ue000 ", "gh-1"])))
+
+
+@given(_COLUMN)
+def test_a_column_escaped_at_once_is_each_text_escaped(texts: list[str]) -> None:
+    """One search over a column's texts joined answers for all of them only where each would need no work."""
+    assert inline_all(texts) == [inline(t) for t in texts]
+    assert block_all(texts) == [block(t) for t in texts]
+    if all_inline_plain(texts):
+        assert all(inline(t) == t for t in texts)
+
+
+@given(st.lists(_COLUMN, max_size=4))
+def test_lists_of_ids_escaped_at_once_are_each_list_escaped(lists: list[list[str]]) -> None:
+    assert _id_lists(lists) == [_ids(ids) for ids in lists]
 
 
 @given(st.one_of(_TRICKY, st.text(max_size=30), st.sampled_from(["End", "C1", "class", "T-1", "ü1"])))

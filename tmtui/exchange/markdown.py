@@ -6,7 +6,16 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from tmtui.exchange.escape import block, cell, inline, mermaid_id, mermaid_label
+from tmtui.exchange.escape import (
+    all_inline_plain,
+    block,
+    block_all,
+    cell,
+    inline,
+    inline_all,
+    mermaid_id,
+    mermaid_label,
+)
 from tmtui.model import (
     Level,
     MitigationStatus,
@@ -41,6 +50,13 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
 
 def _ids(ids: Iterable[str]) -> str:
     return ", ".join(map(inline, ids))
+
+
+def _id_lists(lists: list[list[str]]) -> list[str]:
+    """`[_ids(ids) for ids in lists]`, in one search where every id is plain."""
+    if all_inline_plain([i for ids in lists for i in ids]):
+        return list(map(", ".join, lists))
+    return list(map(_ids, lists))
 
 
 def _yes_no(value: bool | None) -> str:
@@ -165,26 +181,37 @@ def _going_wrong(model: Model) -> list[str]:
     out = ["## 2. What could go wrong?", ""]
     if not model.threats:
         return [*out, "_No threats recorded yet._", ""]
+    threats = threats_by_risk(model.threats)
+    # each column's texts escaped together: one search finds that most of them need nothing
+    ids = inline_all([t.id for t in threats])
+    titles = inline_all([t.title for t in threats])
+    targets = _id_lists([t.targets for t in threats])
+    mitigations = _id_lists([[m.id for m in model.mitigations_for(t.id)] for t in threats])
+    sentences = list(map(threat_sentence, threats))
+    shown_sentences = iter(block_all([s for s in sentences if s]))
+    strides: dict[tuple[str, ...], str] = {}  # most threats name one of a few sets of categories
     rows, details = [], []
-    for threat in threats_by_risk(model.threats):  # each threat's row and details in one pass
-        shown_id, title = inline(threat.id), threat.title
-        shown_title = inline(title)
+    columns = zip(threats, ids, titles, sentences, targets, mitigations, strict=True)
+    for threat, shown_id, shown_title, sentence, shown_targets, shown_mitigations in columns:
+        title, stride = threat.title, tuple(threat.stride)
+        shown_stride = strides.get(stride)
+        if shown_stride is None:
+            shown_stride = strides[stride] = ", ".join(map(_stride_label, stride))
         rows.append(
             [
                 shown_id,
                 cell(title) if "\n" in title else shown_title,  # one line: cell() is inline()
-                ", ".join(map(_stride_label, threat.stride)),
-                _ids(threat.targets),
+                shown_stride,
+                shown_targets,
                 _label(risk_of(threat)),
                 _label(threat.effective_status),
-                _ids([m.id for m in model.mitigations_for(threat.id)]),
+                shown_mitigations,
             ]
         )
-        sentence = threat_sentence(threat)
         if sentence or threat.notes:
             details += [f"#### {shown_id}: {shown_title}", ""]
             if sentence:
-                details += [block(sentence), ""]
+                details += [next(shown_sentences), ""]
             if threat.notes:
                 details += [block(threat.notes), ""]
     out += _table(["Id", "Threat", "STRIDE", "Targets", "Risk", "Status", "Mitigations"], rows)
