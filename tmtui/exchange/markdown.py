@@ -28,7 +28,7 @@ from tmtui.model import (
     threat_sentence,
     threats_by_risk,
 )
-from tmtui.model.coverage import ALL, Coverage, compute_coverage
+from tmtui.model.coverage import ALL, CellState, Coverage, compute_coverage
 from tmtui.model.metrics import SNAPSHOT_FIGURES, FigureChange, Metrics, figure, reviews_in_order, since_review
 
 if TYPE_CHECKING:
@@ -50,6 +50,11 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
 
 def _ids(ids: Iterable[str]) -> str:
     return ", ".join(map(inline, ids))
+
+
+def _cells(texts: list[str]) -> list[str]:
+    """`[cell(text) for text in texts]`, in one search where every text is one plain line."""
+    return list(texts) if all_inline_plain(texts) else list(map(cell, texts))
 
 
 def _id_lists(lists: list[list[str]]) -> list[str]:
@@ -109,8 +114,15 @@ def _building(model: Model) -> list[str]:
     shown = {c.boundary for c in model.components} | {end for f in model.flows for end in (f.source, f.target)}
     names = {r.id: r.label for r in model.all_records() if r.id in shown}
 
+    plain_names = all_inline_plain([*names, *names.values()])  # most: every such id and name as it is
+
     def named(record_id: str | None) -> str:
-        return f"{inline(names[record_id])} ({inline(record_id)})" if record_id in names else inline(record_id or "")
+        if record_id not in names:
+            return inline(record_id or "")
+        name = names[record_id]
+        return f"{name} ({record_id})" if plain_names else f"{inline(name)} ({inline(record_id)})"
+
+    components, flows = model.components, model.flows
 
     sections: list[tuple[str, list[str]]] = [
         (
@@ -131,15 +143,13 @@ def _building(model: Model) -> list[str]:
             "Components",
             _table(
                 ["Id", "Component", "Kind", "Boundary", "Assets"],
-                (
-                    [
-                        inline(c.id),
-                        cell(c.name),
-                        _label(c.kind),
-                        named(c.boundary) if c.boundary else "",
-                        _ids(c.assets),
-                    ]
-                    for c in model.components
+                zip(
+                    inline_all([c.id for c in components]),
+                    _cells([c.name for c in components]),
+                    [_label(c.kind) for c in components],
+                    [named(c.boundary) if c.boundary else "" for c in components],
+                    _id_lists([c.assets for c in components]),
+                    strict=True,
                 ),
             ),
         ),
@@ -147,18 +157,16 @@ def _building(model: Model) -> list[str]:
             "Data flows",
             _table(
                 ["Id", "From", "To", "Flow", "Protocol", "Data", "Encrypted", "Authenticated"],
-                (
-                    [
-                        inline(f.id),
-                        named(f.source),
-                        named(f.target),
-                        cell(f.label),
-                        cell(f.protocol),
-                        _ids(f.data),
-                        _yes_no(f.encrypted),
-                        _yes_no(f.authenticated),
-                    ]
-                    for f in model.flows
+                zip(
+                    inline_all([f.id for f in flows]),
+                    [named(f.source) for f in flows],
+                    [named(f.target) for f in flows],
+                    _cells([f.label for f in flows]),
+                    _cells([f.protocol for f in flows]),
+                    _id_lists([f.data for f in flows]),
+                    [_yes_no(f.encrypted) for f in flows],
+                    [_yes_no(f.authenticated) for f in flows],
+                    strict=True,
                 ),
             ),
         ),
@@ -237,18 +245,17 @@ def _doing(model: Model) -> list[str]:
     out = ["## 3. What are we going to do about it?", ""]
     if not model.mitigations:
         return [*out, "_No mitigations recorded yet._", ""]
+    mitigations = model.mitigations
     out += _table(
         ["Id", "Mitigation", "Status", "Owner", "Ticket", "Threats"],
-        (
-            [
-                inline(m.id),
-                cell(m.title),
-                _label(m.effective_status),
-                cell(m.owner),
-                cell(m.ticket),
-                _ids(m.threats),
-            ]
-            for m in model.mitigations
+        zip(
+            inline_all([m.id for m in mitigations]),
+            _cells([m.title for m in mitigations]),
+            [_label(m.effective_status) for m in mitigations],
+            _cells([m.owner for m in mitigations]),
+            _cells([m.ticket for m in mitigations]),
+            _id_lists([m.threats for m in mitigations]),
+            strict=True,
         ),
     )
     described = [m for m in model.mitigations if m.description]
@@ -305,15 +312,19 @@ def _coverage_section(coverage: Coverage) -> list[str]:
         "considered (STRIDE per element: a threat, a ruled-out one included, counts as considered).",
         "",
     ]
+    elements = coverage.elements
+    ids = inline_all([e.record_id for e in elements])
+    labels = _cells([e.label for e in elements])
+    kinds = inline_all([e.element for e in elements])
     out += _table(
         ["Element", "Kind", *(s.letter for s in Stride)],
         (
             [
-                f"{inline(e.record_id) or '(no id)'} {cell(e.label)}".strip(),
-                inline(e.element),
-                *[e.cells[s].state.mark for s in ALL],
+                f"{shown_id or '(no id)'} {label}".strip(),
+                kind,
+                *[_MARKS[c.state] for c in _IN_GRID_ORDER(e.cells)],
             ]
-            for e in coverage.elements
+            for e, shown_id, label, kind in zip(elements, ids, labels, kinds, strict=True)
         ),
     )
     out += [
@@ -324,6 +335,10 @@ def _coverage_section(coverage: Coverage) -> list[str]:
         "",
     ]
     return out
+
+
+_MARKS = {state: state.mark for state in CellState}
+_IN_GRID_ORDER = itemgetter(*ALL)  # an element's cells, in the grid's order
 
 
 def _with_change(value: int | None, before: int | None, suffix: str = "") -> str:

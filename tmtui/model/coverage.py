@@ -130,9 +130,8 @@ _UNTOUCHED = {kind: {stride: _EMPTY[stride in expected] for stride in ALL} for k
 _THREAT_OPEN = ThreatStatus.OPEN  # a name: an enum's attribute costs a call for each threat of each cell
 
 
-def _cell(threats: list[Threat] | None, expected: bool) -> Cell:
-    if not threats:
-        return _EMPTY[expected]
+def _cell(threats: list[Threat]) -> Cell:
+    """The cell of the threats in one category of an element (at least one)."""
     still_open: list[str] = []
     decided: list[str] = []
     for threat in threats:
@@ -145,13 +144,17 @@ def _cell(threats: list[Threat] | None, expected: bool) -> Cell:
 def compute_coverage(model: Model) -> Coverage:
     # element id -> category -> its threats, built in one pass over the threats
     by_target: dict[str, dict[Stride, list[Threat]]] = {}
+    categories_of: dict[tuple[str, ...], set[Stride]] = {}  # most threats name one of a few sets of categories
     for threat in model.threats:
-        categories = _categories(threat)
+        stride = tuple(threat.stride)
+        categories = categories_of.get(stride)
+        if categories is None:
+            categories = categories_of[stride] = _categories(threat)
         for target in dict.fromkeys(threat.targets):  # a target named twice counts once
             if target:
                 by_stride = by_target.setdefault(target, {})
-                for stride in categories:
-                    by_stride.setdefault(stride, []).append(threat)
+                for category in categories:
+                    by_stride.setdefault(category, []).append(threat)
     rows = []
     answered = still_open = expected_cells = 0
     elements: list[Component | Flow] = [*model.components, *model.flows]
@@ -159,14 +162,14 @@ def compute_coverage(model: Model) -> Coverage:
         kind = element_kind(record)
         expected = EXPECTED[kind]
         expected_cells += len(expected)
-        threats = by_target.get(record.id)
-        if threats is None:  # no threat names it: every cell empty
-            cells = dict(_UNTOUCHED[kind])
-        else:
-            cells = {stride: _cell(threats.get(stride), stride in expected) for stride in ALL}
-            states = [cells[stride].state for stride in expected]
-            answered += states.count(CellState.ANSWERED)
-            still_open += states.count(CellState.OPEN)
+        cells = dict(_UNTOUCHED[kind])  # in the grid's order; the cells threats name are made below
+        for category, threats in by_target.get(record.id, {}).items():
+            made = cells[category] = _cell(threats)
+            if category in expected:
+                if made.state is CellState.ANSWERED:
+                    answered += 1
+                else:
+                    still_open += 1
         rows.append(ElementCoverage(record.id, record.KIND, kind, record.label, cells))
     mentioned = {asset for t in model.threats for asset in t.assets}
     return Coverage(
