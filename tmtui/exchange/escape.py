@@ -108,11 +108,13 @@ def inline_all(texts: list[str]) -> list[str]:
 
 
 def block_all(texts: list[str]) -> list[str]:
-    """`[block(text) for text in texts]`, in one search where every text is one plain line (a threat's sentence)."""
+    """`[block(text) for text in texts]`, in one search where every text is plain (threats' sentences, notes)."""
     joined = "\n".join(texts)  # each text starts a line, as `_LINE_START` needs
-    if joined.count("\n") == len(texts) - 1 and _escapes_nothing(joined) and _LINE_START.search(joined) is None:
+    if not _escapes_nothing(joined) or _LINE_START.search(joined) is not None:
+        return list(map(block, texts))
+    if joined.count("\n") == len(texts) - 1:  # one line each
         return [text.strip() for text in texts]
-    return list(map(block, texts))
+    return list(map(_paragraphs, texts))
 
 
 def block(text: str) -> str:
@@ -123,6 +125,11 @@ def block(text: str) -> str:
         return text.strip()
     if _LINE_START.search(text) is not None:
         text = _LINE_START.sub(_escape_line_start, text)
+    return _paragraphs(text)
+
+
+def _paragraphs(text: str) -> str:
+    """Escaped text as Markdown paragraphs, each line break kept."""
     # Paragraphs are runs of lines with text; a line of only whitespace ends one. Each line is stripped, and a
     # trailing backslash makes a hard line break, so single newlines inside a paragraph survive.
     lines = [line.strip() for line in text.split("\n")]

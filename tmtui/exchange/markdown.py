@@ -197,6 +197,7 @@ def _going_wrong(model: Model) -> list[str]:
     mitigations = _id_lists([[m.id for m in model.mitigations_for(t.id)] for t in threats])
     sentences = list(map(threat_sentence, threats))
     shown_sentences = iter(block_all([s for s in sentences if s]))
+    shown_notes = iter(block_all([t.notes for t in threats if t.notes]))
     strides: dict[tuple[str, ...], str] = {}  # most threats name one of a few sets of categories
     rows, details = [], []
     columns = zip(threats, ids, titles, sentences, targets, mitigations, strict=True)
@@ -221,7 +222,7 @@ def _going_wrong(model: Model) -> list[str]:
             if sentence:
                 details += [next(shown_sentences), ""]
             if threat.notes:
-                details += [block(threat.notes), ""]
+                details += [next(shown_notes), ""]
     out += _table(["Id", "Threat", "STRIDE", "Targets", "Risk", "Status", "Mitigations"], rows)
     if details:
         out += ["### Threat details", "", *details]
