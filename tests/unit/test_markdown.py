@@ -26,7 +26,7 @@ from tmtui.exchange.escape import (
     mermaid_label,
 )
 from tmtui.exchange.json_export import to_json
-from tmtui.exchange.markdown import _id_lists, _ids, to_markdown
+from tmtui.exchange.markdown import _id_lists, _ids, _text, to_markdown
 from tmtui.model import Threat, model_from_data, threat_sentence
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -416,3 +416,8 @@ def test_mermaid_names_and_labels_skip_work_only_where_there_is_none(text: str) 
     if name != text:
         name += "_" + format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
     assert mermaid_id(text) == (f"id_{name}" if name.lower() in _MERMAID_KEYWORDS else name)
+
+
+@given(st.lists(st.sampled_from(["", "\n", "\n\n", "a", "a\n", "b\n\nc", " "]), max_size=6))
+def test_the_report_s_lines_become_one_text_ending_in_one_newline(lines: list[str]) -> None:
+    assert _text(list(lines)) == "\n".join(lines).rstrip("\n") + "\n"

@@ -448,7 +448,19 @@ def diff_markdown(result: ModelDiff, old_name: str, new_name: str) -> str:
                 for m in result.risk_moved
             ),
         )
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _text(lines)
+
+
+def _text(lines: list[str]) -> str:
+    """The lines as one text ending in one newline: `"\n".join(lines).rstrip("\n") + "\n"`, joined once (stripping
+    the joined text, then adding the newline, copied a large report twice more)."""
+    while lines and not lines[-1].strip("\n"):
+        lines.pop()
+    if not lines:
+        return "\n"
+    lines[-1] = lines[-1].rstrip("\n")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def to_markdown(model: Model) -> str:
@@ -456,4 +468,4 @@ def to_markdown(model: Model) -> str:
     lines = [f"# Threat model: {inline(title)}", ""]
     for section in (_building, _going_wrong, _doing, _how_well):
         lines += section(model)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _text(lines)
