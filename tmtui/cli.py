@@ -128,8 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # The forms of the quickest commands that CI scripts write, read here without argparse (see `tmtui.parsers`): each
-# option by its full name, as `--name VALUE` or `--name=VALUE`. Any other form goes to argparse, which reads these
-# to the same options (a test holds them equal) and alone explains a mistake or prints help.
+# option by its full name, as `--name VALUE` or `--name=VALUE`, and export's `-o VALUE`. Any other form goes to
+# argparse, which reads these to the same options (a test holds them equal) and alone explains a mistake or prints
+# help.
 _QUICK_DEFAULTS: dict[str, dict[str, Any]] = {
     "check": {"fail_on": None, "strict": False},
     "export": {"output": None, "format": "markdown"},

@@ -86,12 +86,14 @@ def inline(text: str) -> str:
 
 # Many texts at once (a column of a report): one search in C over all of them joined, where a call per text would
 # cost more than its search. The joint is a private-use character that no pattern here knows: it escapes nothing,
-# joins no spaces and starts no line, so joining hides no work that a text needs and makes none.
+# joins no spaces and starts no line, so joining hides no work that a text needs and makes none. (Blocks are joined
+# by newlines instead: each text must start a line there.)
 _JOINT = "\ue000"
 
 
 def all_inline_plain(texts: list[str]) -> bool:
-    """Whether `inline(text) == text` for every text: nothing to escape, no spaces to join (true of most)."""
+    """True only if `inline(text) == text` for every text: nothing to escape, no spaces to join (true of most).
+    False can also mean only that some text needs `inline`'s own look."""
     joined = _JOINT.join(texts)
     return (
         _INLINE_WORK.search(joined) is None

@@ -453,7 +453,8 @@ def diff_markdown(result: ModelDiff, old_name: str, new_name: str) -> str:
 
 def _text(lines: list[str]) -> str:
     """The lines as one text ending in one newline: `"\n".join(lines).rstrip("\n") + "\n"`, joined once (stripping
-    the joined text, then adding the newline, copied a large report twice more)."""
+    the joined text, then adding the newline, copied a large report twice more). `lines` is used up: its end
+    is changed in place."""
     while lines and not lines[-1].strip("\n"):
         lines.pop()
     if not lines:
