@@ -56,3 +56,28 @@ async def test_a_kind_the_app_cannot_edit_says_so_when_the_file_opens(tmp_path):
         notes = [n for n in app._notifications if n.title == "Read-only"]
         assert len(notes) == 1 and notes[0].message.startswith("system can be read but not edited here: ")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_file_is_cut_for_editing_on_a_worker_once_the_first_pane_is_drawn(tmp_path, monkeypatch):
+    import threading
+
+    from tmtui.document.edit import Document
+
+    cuts: list[bool] = []
+    make_cut = Document._cut
+
+    def cut(document):
+        cuts.append(threading.current_thread() is threading.main_thread())
+        make_cut(document)
+
+    monkeypatch.setattr(Document, "_cut", cut)
+    path = tmp_path / "threatmodel.toml"
+    path.write_text('[system]\nname = "S"\n\n[[threats]]\nid = "T1"\ntitle = "t"\n', encoding="utf-8")
+    app = TmtuiApp(path, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert cuts == [False]  # once, and not on the thread that draws
+        app.edit_field("T1", "title", "Edited")
+        assert cuts == [False]
+        assert app.session is not None and 'title = "Edited"' in app.session.document.text()

@@ -483,3 +483,62 @@ def test_a_change_on_disk_merges_record_by_record_into_a_file_with_split_kinds(t
         "-title = 'two'",
         "+title = 'two, mine'",
     ]
+
+
+# ---- the cut is made when an edit first needs it, once, on whichever thread asks first --------------------------
+
+SMALL = '[system]\nname = "S"\n\n# the first threat\n[[threats]]\nid = "T1"\ntitle = "Replay"\n'
+
+
+def counting_cuts(monkeypatch: pytest.MonkeyPatch, pause: float = 0.0) -> list[str]:
+    """Count the cuts documents make (each by the name of its thread), optionally each taking `pause` seconds."""
+    import threading
+    import time
+
+    cuts: list[str] = []
+    make_cut = Document._cut
+
+    def cut(document: Document) -> None:
+        cuts.append(threading.current_thread().name)
+        time.sleep(pause)
+        make_cut(document)
+
+    monkeypatch.setattr(Document, "_cut", cut)
+    return cuts
+
+
+def test_reading_a_model_never_cuts_the_file(monkeypatch):
+    cuts = counting_cuts(monkeypatch)
+    document = Document.from_text(SMALL)
+    assert document.model.threats[0].title == "Replay" and document.findings == []
+    assert document.text() == SMALL and document.to_bytes() == SMALL.encode() and document.data["system"]["name"] == "S"
+    assert document.prepare_save() is None
+    assert cuts == []
+    document.set_field("T1", "title", "Replay of tokens")
+    document.add_record("threats", {"title": "Second"})
+    assert len(cuts) == 1
+    added = '\n[[threats]]\nid = "T2"\ntitle = "Second"\n'
+    assert document.text() == SMALL.replace('"Replay"', '"Replay of tokens"') + added
+
+
+def test_read_only_kinds_are_known_once_asked(monkeypatch):
+    cuts = counting_cuts(monkeypatch)
+    document = Document.from_text('system.name = "S"\n' + SMALL.split("\n", 2)[2])
+    assert cuts == []
+    assert "dotted keys" in document.read_only_kinds["system"] and len(cuts) == 1
+
+
+def test_an_edit_waits_for_a_cut_made_on_another_thread(monkeypatch):
+    import threading
+
+    cuts = counting_cuts(monkeypatch, pause=0.2)
+    document = Document.from_text(SMALL)
+    ahead = threading.Thread(target=document.prepare_edits, name="ahead")
+    ahead.start()
+    while not cuts:  # the other thread is cutting
+        pass
+    document.set_field("T1", "title", "Edited while it was cut")
+    ahead.join()
+    assert cuts == ["ahead"]
+    assert document.text() == SMALL.replace('"Replay"', '"Edited while it was cut"')
+    assert tomllib.loads(document.text())["threats"][0]["title"] == "Edited while it was cut"

@@ -1,12 +1,13 @@
 """The editable document: the file's text as segments (one block of lines per record, see `segments`), edited by
 record id and key.
 
-Opening reads the whole file with `tomllib` and cuts it into segments; no tomlkit. An edit parses only the segment
-it changes with tomlkit, edits it keeping every comment and style, renders it and splices it back, so every other
-byte stays as read. Beside the text the document keeps the plain data (`data`), changed by the same edits, and
-three guards keep a scanner or tomlkit bug off the disk: at open the records the scan found must be the records
-tomllib read; each edited segment must read back as exactly its record; and a save reads the whole output back
-with `tomllib` and refuses to write unless it equals the intended data.
+Opening reads the whole file with `tomllib`, and no tomlkit. The file is cut into segments before the first edit
+(or ahead of it, on a worker: `prepare_edits`). An edit parses only the segment it changes with tomlkit, edits it
+keeping every comment and style, renders it and splices it back, so every other byte stays as read. Beside the text
+the document keeps the plain data (`data`), changed by the same edits, and three guards keep a scanner or tomlkit
+bug off the disk: when the file is cut the records the scan found must be the records tomllib read; each edited
+segment must read back as exactly its record; and a save reads the whole output back with `tomllib` and refuses to
+write unless it equals the intended data.
 """
 
 from __future__ import annotations
@@ -184,28 +185,21 @@ class Document:
             opened = model_from_data(data)  # kept: the first screen shows this model, built once
         except SchemaTooNewError as error:
             raise UnreadableError(path, str(error)) from None
-        try:
-            cut = split(source.text, data=data)
-        except ScanError as error:  # the file parsed, so a scanner bug: refuse every edit rather than guess
-            cut = None
-            scan_problem = f"tmtui cannot tell where each record is written ({error}); the file is read-only"
         self.path = path
         self.source = source
         self._data: dict[str, Any] = data
-        # why a kind of record (or the system table) cannot be edited, decided at open
-        self._problems: dict[str, str] = {}
-        self._segments: list[Segment] = [Segment(source.text), Segment("")]
-        self._where: dict[str, Segment] = {}  # record id -> the segment that holds it
-        if cut is None:
-            self._problems = {kind: scan_problem for kind in [SYSTEM, *RECORD_TYPE_BY_KIND]}
-        else:
-            self._segments = [Segment(cut.preamble), *cut.segments, Segment(cut.closing)]
-            self._assign_records()
+        # The file cut into its records' segments, what edits, undo and saves need and reading does not: made when
+        # first needed, or ahead of that on a worker (`prepare_edits`), so that a first screen never waits for it.
+        self._layout_lock = threading.Lock()
+        self._laid_out = False
+        self._cut_segments: list[Segment] = []
+        self._cut_where: dict[str, Segment] = {}  # record id -> the segment that holds it
+        # why a kind of record (or the system table) cannot be edited, decided when the file is cut
+        self._cut_problems: dict[str, str] = {}
+        self._cut_issued: dict[str, int] = {}  # highest number held or handed out per prefix; deleted ids stay retired
         # what the file on disk holds, as far as this document knows: the base of a merge with a change on disk
         self.synced_data: dict[str, Any] = self._snapshot()
         self._disk_hash = disk_hash
-        self._issued: dict[str, int] = {}  # highest number held or handed out per prefix; deleted ids stay retired
-        self._note_ids()
         self._opened: tuple[Model, list[Finding]] | None = opened
         self._model: tuple[Model, list[Finding]] | None = None
         # The model last built, its type findings and its validation findings, and the records replaced in the data
@@ -218,38 +212,83 @@ class Document:
         self._text: tuple[int, str] | None = None
         self._journal: list[_ChangeStep] | None = None  # the steps of the change being recorded, if one is
 
+    def prepare_edits(self) -> None:
+        """Cut the file into its records' segments (at once if it was cut before), on any thread; every edit, undo
+        and save does this first. Reading the model does not need it."""
+        if self._laid_out:
+            return
+        with self._layout_lock:
+            if not self._laid_out:
+                self._cut()
+                self._laid_out = True
+
+    def _cut(self) -> None:
+        text = self.source.text
+        try:
+            cut = split(text, data=self._data)
+        except ScanError as error:  # the file parsed, so a scanner bug: refuse every edit rather than guess
+            problem = f"tmtui cannot tell where each record is written ({error}); the file is read-only"
+            self._cut_segments = [Segment(text), Segment("")]
+            self._cut_problems = {kind: problem for kind in [SYSTEM, *RECORD_TYPE_BY_KIND]}
+        else:
+            self._cut_segments = [Segment(cut.preamble), *cut.segments, Segment(cut.closing)]
+            self._assign_records()
+        self._note_ids()
+
+    # The cut, made first by whichever asks: `_cut` fills what these return.
+    @property
+    def _segments(self) -> list[Segment]:
+        self.prepare_edits()
+        return self._cut_segments
+
+    @property
+    def _where(self) -> dict[str, Segment]:
+        self.prepare_edits()
+        return self._cut_where
+
+    @property
+    def _problems(self) -> dict[str, str]:
+        self.prepare_edits()
+        return self._cut_problems
+
+    @property
+    def _issued(self) -> dict[str, int]:
+        self.prepare_edits()
+        return self._cut_issued
+
     def _assign_records(self) -> None:
         """Give each segment the record it holds, after checking that the scan found the records tomllib read.
 
         A kind whose records cannot be matched one to one with `[[kind]]` segments is read-only, with the reason.
         """
         by_name: dict[str, list[int]] = {}
-        for position, segment in enumerate(self._segments):
+        for position, segment in enumerate(self._cut_segments):
             if segment.name is not None:
                 by_name.setdefault(segment.name, []).append(position)
         for kind in RECORD_TYPE_BY_KIND:
             rows = self._data.get(kind)
             positions = by_name.get(kind, [])
-            problem = _kind_problem(kind, rows, [self._segments[p] for p in positions])
+            problem = _kind_problem(kind, rows, [self._cut_segments[p] for p in positions])
             if problem is not None:
-                self._problems[kind] = problem
+                self._cut_problems[kind] = problem
                 continue
             for position, row in zip(positions, rows or [], strict=True):
                 record_id = row.get("id") if isinstance(row.get("id"), str) else None
-                segment = self._segments[position].holding(record_id, row)
-                self._segments[position] = segment
+                segment = self._cut_segments[position].holding(record_id, row)
+                self._cut_segments[position] = segment
                 if record_id is not None:
-                    self._where.setdefault(record_id, segment)
+                    self._cut_where.setdefault(record_id, segment)
         positions = by_name.get(SYSTEM, [])
-        system = [self._segments[p] for p in positions]
+        system = [self._cut_segments[p] for p in positions]
         if SYSTEM in self._data:
             if len(system) != 1 or system[0].path != (SYSTEM,) or system[0].array:
-                self._problems[SYSTEM] = (
+                self._cut_problems[SYSTEM] = (
                     "the system table is not written as one [system] table (dotted keys such as system.name = …, "
                     "an inline table, or a sub-table written apart); tmtui edits it only as [system]: fix it by hand"
                 )
             else:
-                self._segments[positions[0]] = self._where[SYSTEM] = system[0].holding(SYSTEM, self._data[SYSTEM])
+                held = system[0].holding(SYSTEM, self._data[SYSTEM])
+                self._cut_segments[positions[0]] = self._cut_where[SYSTEM] = held
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
@@ -303,6 +342,8 @@ class Document:
 
     def text(self) -> str:
         """The file's text as it would be saved (LF line endings, no BOM); joined once per revision."""
+        if self.revision == 0 and not self._laid_out:
+            return self.source.text  # what its segments join to, once it is cut
         if self._text is None or self._text[0] != self.revision:
             self._text = (self.revision, _joined(self._segments))
         return self._text[1]
@@ -783,7 +824,7 @@ class Document:
             rows = self._data.get(record_type.KIND)
             for row in rows if isinstance(rows, list) else []:
                 if isinstance(row, dict) and isinstance(row.get("id"), str):
-                    self._retire(row["id"])
+                    _count_issued(self._cut_issued, row["id"])
 
     def inherit_ids(self, other: Document) -> None:
         """Never hand out an id that `other` (the same file, edited elsewhere in this session) gave or retired."""
@@ -791,9 +832,14 @@ class Document:
             self._issued[prefix] = max(self._issued.get(prefix, 0), number)
 
     def _retire(self, record_id: str) -> None:
-        parts = split_id(record_id)
-        if parts is not None:
-            self._issued[parts[0]] = max(self._issued.get(parts[0], 0), parts[1])
+        _count_issued(self._issued, record_id)
+
+
+def _count_issued(issued: dict[str, int], record_id: str) -> None:
+    """Note `record_id` in `issued`, the highest number held or handed out per prefix."""
+    parts = split_id(record_id)
+    if parts is not None:
+        issued[parts[0]] = max(issued.get(parts[0], 0), parts[1])
 
 
 def _kind_problem(kind: str, rows: Any, segments: list[Segment]) -> str | None:

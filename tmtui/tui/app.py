@@ -236,6 +236,20 @@ class TmtuiApp(App[int]):
         """Put `path` first among the recent models: a write (and fsync) the first screen does not wait for."""
         remember(path)
 
+    @work(thread=True, group="prepare", description="cut the model into its records, ready for the first edit")
+    def prepare_edits_in_background(self, session: Session) -> None:
+        """What the first edit would otherwise do first, done once the first pane is drawn; then say which kinds of
+        record the file lets tmtui read but not edit (known only once it is cut)."""
+        session.document.prepare_edits()
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._tell_read_only, session)
+
+    def _tell_read_only(self, session: Session) -> None:
+        if session is not self.session:
+            return
+        for kind, reason in session.document.read_only_kinds.items():
+            self.notify(f"{kind} can be read but not edited here: {reason}", title="Read-only", timeout=15)
+
     def _show_opened(self, result: Session | Exception, show: Callable[[Screen], object]) -> None:
         first = not self._opened_once
         self._opened_once = True
@@ -255,8 +269,6 @@ class TmtuiApp(App[int]):
             if self.capture_title is not None:
                 self.quick_threat(self.capture_title)
                 self.capture_title = None
-            for kind, reason in result.document.read_only_kinds.items():
-                self.notify(f"{kind} can be read but not edited here: {reason}", title="Read-only", timeout=15)
         elif isinstance(result, ModelSyntaxError):
             try:
                 text = read_regular(self.model_path).decode("utf-8", errors="replace")

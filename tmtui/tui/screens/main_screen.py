@@ -79,7 +79,10 @@ class MainScreen(Screen):
         try:
             if self.is_attached:
                 self._show_frame(True)
-                await self.show_pane(cast("TmtuiApp", self.app).take_pane_typed_ahead() or 1)
+                app = cast("TmtuiApp", self.app)
+                await self.show_pane(app.take_pane_typed_ahead() or 1)
+                # the file is cut for editing once the pane is drawn, so that drawing it never waits for that
+                self.call_after_refresh(app.prepare_edits_in_background, self.session)
         finally:
             self.first_pane_chosen = True
 
