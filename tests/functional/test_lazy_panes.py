@@ -181,3 +181,25 @@ async def test_2_pressed_while_the_first_screen_is_being_put_together_shows_ever
         await wait_until_open(app, pilot)
         assert_pane_2_shows_every_threat(app)
         assert app.focused is app.screen.query_one("#threats", RecordList).table
+
+
+async def test_the_main_screen_is_not_styled_again_as_it_first_comes_into_view_but_is_when_it_comes_back(
+    commented_file, monkeypatch
+):
+    from textual import events
+
+    restyled: list[MainScreen] = []
+    restyle = MainScreen.update_node_styles
+
+    def counted(self: MainScreen, animate: bool = True) -> None:
+        restyled.append(self)
+        restyle(self, animate)
+
+    monkeypatch.setattr(MainScreen, "update_node_styles", counted)
+    app = make_app(commented_file)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and restyled == []
+        app.screen.post_message(events.ScreenResume())  # back in view after another screen (and maybe a theme)
+        await pilot.pause()
+        assert restyled == [app.screen]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
@@ -55,6 +55,7 @@ class MainScreen(Screen):
         self._bringing: Pane | None = None  # the pane `show_pane` is bringing into view
         # Until the first pane is chosen, keys typed are held by the app (see `_choose_first_pane`).
         self.first_pane_chosen = False
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,6 +73,15 @@ class MainScreen(Screen):
         self.refresh_from_model()
         # after the keys that reached the app while the screen was being mounted: the app holds them meanwhile
         app.call_later(self._choose_first_pane)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual styles every widget of a screen again whenever it comes back into view, after another covered
+        it and the theme may have changed. The first time is just after the screen was composed and each of its
+        widgets styled as it was mounted: skipped (Screen's own handler runs after this one and reads the flag),
+        it was a twentieth of opening 1,000 threats."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     async def _choose_first_pane(self) -> None:
         """Show pane 1, composed only now; or, when the first key typed ahead is a pane's, that pane: pane 1 is then
