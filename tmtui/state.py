@@ -8,6 +8,7 @@ import datetime as dt
 import glob
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,9 @@ def back_up(path: Path, folder: Path | None = None) -> Path | None:
 
 
 def _family(path: Path) -> str:
-    """One family of backups per model, named after it and told apart from same-named models by its full path."""
-    return f"{path.stem}-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}"
+    """One family of backups per model, named after it and told apart from same-named models by its full path (its
+    bytes as the system holds them: a name that is not UTF-8 has no other encoding, and a UTF-8 one the same)."""
+    return f"{path.stem}-{hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:8]}"
 
 
 def _family_files(path: Path, folder: Path) -> list[Path]:

@@ -58,3 +58,22 @@ def test_backups_of_a_model_whose_name_holds_glob_characters_are_found(tmp_path)
     path.write_text("schema = 1\n")
     back_up(path)
     assert len(backups_of(path)) == 1
+
+
+def test_a_model_whose_name_is_not_utf8_is_backed_up_and_restored(tmp_path):
+    import hashlib
+    import os
+
+    path = tmp_path / os.fsdecode(b"mod\xe8le.toml")  # a Latin-1 name, as an older system may have written it
+    path.write_text("schema = 1\n")
+    back_up(path)
+    [backup] = backups_of(path)
+    path.write_text("schema = 1\n# changed\n")
+    restore_backup(path, backup)
+    assert path.read_text() == "schema = 1\n"
+    # a UTF-8 name keeps the family it had, so backups made before this change are still found
+    named = tmp_path / "threatmodel.toml"
+    named.write_text("schema = 1\n")
+    digest = hashlib.sha256(str(named.resolve()).encode()).hexdigest()[:8]
+    assert back_up(named) is not None
+    assert len(list(backup_folder().glob(f"threatmodel-{digest}-*.toml"))) == 1
