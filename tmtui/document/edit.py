@@ -223,6 +223,8 @@ class Document:
                 self._laid_out = True
 
     def _cut(self) -> None:
+        # all made afresh: a cut that stopped part way (an error, an interrupt) is retried from nothing
+        self._cut_where, self._cut_problems, self._cut_issued = {}, {}, {}
         text = self.source.text
         try:
             cut = split(text, data=self._data)
