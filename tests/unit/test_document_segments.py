@@ -542,3 +542,23 @@ def test_an_edit_waits_for_a_cut_made_on_another_thread(monkeypatch):
     assert cuts == ["ahead"]
     assert document.text() == SMALL.replace('"Replay"', '"Edited while it was cut"')
     assert tomllib.loads(document.text())["threats"][0]["title"] == "Edited while it was cut"
+
+
+def test_a_cut_interrupted_part_way_is_made_again_from_nothing(monkeypatch):
+    import tmtui.document.edit as edit
+
+    text = SMALL + '\n[[mitigations]]\nid = "M1"\ntitle = "m"\n'
+    kind_problem, interrupted = edit._kind_problem, []
+
+    def interrupted_once(kind: str, rows: Any, segments: Any) -> str | None:
+        if kind == "mitigations" and not interrupted:  # after the threats were indexed
+            interrupted.append(kind)
+            raise KeyboardInterrupt
+        return kind_problem(kind, rows, segments)
+
+    monkeypatch.setattr(edit, "_kind_problem", interrupted_once)
+    document = Document.from_text(text)
+    with pytest.raises(KeyboardInterrupt):
+        document.prepare_edits()
+    document.set_field("T1", "title", "After the retry")
+    assert document.text() == text.replace('"Replay"', '"After the retry"')
