@@ -4,6 +4,7 @@ is asked about, and a file that cannot be written never traps the user. Driven w
 from __future__ import annotations
 
 import signal
+import threading
 import tomllib
 from contextlib import nullcontext
 from pathlib import Path
@@ -455,10 +456,8 @@ async def test_keys_typed_ahead_for_a_model_that_does_not_open_are_dropped(tmp_p
     assert path.read_bytes() == before
 
 
-async def test_ctrl_q_quits_at_once_even_behind_keys_typed_ahead(tmp_path, monkeypatch):
-    """Typed-ahead keys wait for the model; a quit must not wait behind them for a large model to be read."""
-    import threading
-
+def slow_model_app(tmp_path: Path, monkeypatch) -> tuple[TmtuiApp, threading.Event]:
+    """The app on a large model whose read waits until the event returned is set."""
     from tmtui.session import Session
 
     release = threading.Event()
@@ -471,13 +470,47 @@ async def test_ctrl_q_quits_at_once_even_behind_keys_typed_ahead(tmp_path, monke
     monkeypatch.setattr(Session, "open", classmethod(slow_open))
     path = tmp_path / "big.toml"
     path.write_text(big_model(400), encoding="utf-8")
-    app = make_app(path)
+    return make_app(path), release
+
+
+async def quit_while_reading(app: TmtuiApp, pilot, release: threading.Event) -> bool:
+    """Whether the app quit before the read was let end (then it is let end)."""
+    for _ in range(50):
+        if app.return_code is not None:
+            break
+        await pilot.pause(0.02)
+    quit_early = app.return_code is not None and not release.is_set()
+    release.set()
+    return quit_early
+
+
+async def test_ctrl_q_quits_at_once_while_a_large_model_is_read(tmp_path, monkeypatch):
+    """A quit must not wait for a large model to be read when nothing typed waits for it."""
+    app, release = slow_model_app(tmp_path, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
-        burst(app, ["2", "enter", "ctrl+q"])
-        for _ in range(200):
+        burst(app, ["ctrl+q"])
+        assert await quit_while_reading(app, pilot, release)
+
+
+async def test_ctrl_q_typed_ahead_quits_after_the_keys_before_it_and_saves_what_they_typed(tmp_path, monkeypatch):
+    app, release = slow_model_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        burst(app, ["2", "enter", "ctrl+u", *"Typed then quit", "ctrl+q"])
+        assert not await quit_while_reading(app, pilot, release)
+        assert [n.title for n in app._notifications] == ["Quit"]
+        for _ in range(500):
             if app.return_code is not None:
                 break
             await pilot.pause(0.02)
-        quit_while_reading = app.return_code is not None and not release.is_set()
-        release.set()
-    assert quit_while_reading
+        assert app.return_code is not None
+    titles = [t["title"] for t in tomllib.loads(app.model_path.read_text(encoding="utf-8"))["threats"]]
+    assert "Typed then quit" in titles
+
+
+async def test_ctrl_q_pressed_twice_while_keys_wait_for_the_model_quits_at_once(tmp_path, monkeypatch):
+    app, release = slow_model_app(tmp_path, monkeypatch)
+    before = app.model_path.read_bytes()
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst(app, ["2", "enter", "ctrl+u", *"Dropped", "ctrl+q", "ctrl+q"])
+        assert await quit_while_reading(app, pilot, release)
+    assert app.model_path.read_bytes() == before
