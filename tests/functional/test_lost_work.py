@@ -514,3 +514,18 @@ async def test_ctrl_q_pressed_twice_while_keys_wait_for_the_model_quits_at_once(
         burst(app, ["2", "enter", "ctrl+u", *"Dropped", "ctrl+q", "ctrl+q"])
         assert await quit_while_reading(app, pilot, release)
     assert app.model_path.read_bytes() == before
+
+
+async def test_a_quit_typed_ahead_of_a_model_that_does_not_open_still_quits(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_text(big_model(400) + "\n[[threats]\n", encoding="utf-8")  # a syntax error at the end
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst(app, ["2", "enter", *"xyz", "ctrl+q"])
+        for _ in range(500):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.02)
+        assert app.return_code is not None
+    assert path.read_bytes() == before
