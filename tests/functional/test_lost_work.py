@@ -529,3 +529,16 @@ async def test_a_quit_typed_ahead_of_a_model_that_does_not_open_still_quits(tmp_
             await pilot.pause(0.02)
         assert app.return_code is not None
     assert path.read_bytes() == before
+
+
+async def test_ctrl_c_while_a_large_model_is_read_says_at_once_how_to_quit(tmp_path, monkeypatch):
+    app, release = slow_model_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        burst(app, ["2", "ctrl+c"])
+        for _ in range(50):
+            if app._notifications:
+                break
+            await pilot.pause(0.02)
+        titles = [n.title for n in app._notifications]
+        assert not release.is_set() and titles == ["Do you want to quit?"]
+        release.set()

@@ -83,9 +83,11 @@ EDIT_ACTIONS = {"undo", "redo", "save"}
 # keeps a widget that never goes quiet from stalling input, so it is generous: on a loaded machine (a CI runner,
 # a test run in parallel) a screen can take over a second to open, and a key released sooner loses its letter.
 KEY_SETTLE_SECONDS = 3.0
-# Keys that quit while a large model is being read: at once when no key typed ahead waits for the model, else after
-# those keys (a title typed, then ctrl+q, is saved), and at once when pressed again.
-QUIT_KEYS = {"ctrl+q", "ctrl+c"}
+# While a large model is being read, the quit key quits at once when no key typed ahead waits for the model, else
+# after those keys (a title typed, then ctrl+q, is saved), and at once when pressed again. Ctrl+C, which people
+# press to quit, is answered at once with how to quit (Textual's hint).
+QUIT_KEY = "ctrl+q"
+HINT_KEY = "ctrl+c"
 # The pane each pane key shows: `1`-`4`, from the keymap.
 PANE_KEYS = {
     action.key: int(action.action.removeprefix("pane(").rstrip(")"))
@@ -927,13 +929,13 @@ class TmtuiApp(App[int]):
                 return
             if event in self._released_keys:
                 self._released_keys.discard(event)
-            elif self._model_opening() and event.key in QUIT_KEYS and self._quits_at_once():
+            elif self._model_opening() and self._acts_at_once(event.key):
                 pass
             elif self._model_opening():
-                if event.key in QUIT_KEYS:
+                if event.key == QUIT_KEY:
                     self.notify(
                         "Quitting once the model is open and the keys typed before this one are applied; "
-                        f"Ctrl+{event.key.removeprefix('ctrl+').upper()} again quits now, without them.",
+                        "Ctrl+Q again quits now, without them.",
                         title="Quit",
                     )
                 # typed ahead while a large model is read: kept for the screen that opens, as a shell keeps them
@@ -956,7 +958,7 @@ class TmtuiApp(App[int]):
                 if self.session is None:
                     # the model did not open: keys typed for it must not act on the screen that says why, but a
                     # quit typed after them still quits
-                    quits = [key for key in self._held_keys if key.key in QUIT_KEYS][:1]
+                    quits = [key for key in self._held_keys if key.key == QUIT_KEY][:1]
                     self._held_keys.clear()
                     self._held_keys.extend(quits)
             await self._settled()
@@ -968,10 +970,13 @@ class TmtuiApp(App[int]):
             self._released_keys.add(key)
             self.post_message(key)
 
-    def _quits_at_once(self) -> bool:
-        """Whether a quit typed while the model is read acts now: no key typed ahead waits for the model (nothing
-        typed would be lost), or a quit already waits behind them (pressed twice: the person means now)."""
-        return not self._held_keys or any(key.key in QUIT_KEYS for key in self._held_keys)
+    def _acts_at_once(self, key: str) -> bool:
+        """Whether a key typed while the model is read acts now rather than wait for it: Ctrl+C's hint, and a quit
+        when no key typed ahead waits for the model (nothing typed would be lost) or a quit already waits behind
+        them (pressed twice: the person means now)."""
+        if key == HINT_KEY:
+            return True
+        return key == QUIT_KEY and (not self._held_keys or any(held.key == QUIT_KEY for held in self._held_keys))
 
     def _model_opening(self) -> bool:
         """Whether the model is still being read (the app just started, or a loading screen is up), or its screen
