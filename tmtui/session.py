@@ -152,6 +152,10 @@ class Session:
                 raise FieldConflict(kind, record_id, key, base, value, theirs)
         return self._edit(lambda: self.document.set_field(record_id, key, value), lambda _: f"edit {record_id}.{key}")
 
+    def read_only_reason(self, kind: str) -> str | None:
+        """Why records of `kind` (or the system table) can be read but not edited in this file; None if they can."""
+        return self.document.read_only_kinds.get(kind)
+
     def kind_of(self, record_id: str) -> str | None:
         try:
             return self.document.kind_of(record_id)

@@ -81,3 +81,31 @@ async def test_the_file_is_cut_for_editing_on_a_worker_once_the_first_pane_is_dr
         app.edit_field("T1", "title", "Edited")
         assert cuts == [False]
         assert app.session is not None and 'title = "Edited"' in app.session.document.text()
+
+
+async def test_the_form_of_a_kind_the_app_cannot_edit_says_why_and_takes_no_typing(tmp_path):
+    from textual.widgets import Input, Static
+
+    from tmtui.tui.widgets.fields import FieldEditor
+
+    path = tmp_path / "threatmodel.toml"
+    text = 'system.name = "S"\n\n[[threats]]\nid = "T1"\ntitle = "t"\n'
+    path.write_text(text, encoding="utf-8")
+    app = TmtuiApp(path, settings=Settings(), watch_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await app.screen.active_pane.open_section("system")
+        await pilot.pause()
+        form = app.screen.query_one("#system")
+        reason = form.query_one(".read-only-reason", Static)
+        assert "dotted keys" in str(reason.render())
+        name = form.query_one("#field-name", FieldEditor)
+        assert name.query_one(Input).value == "S" and not name.query_one(Input).focusable  # disabled
+        await pilot.press("escape")
+        app.open_record("threats", "T1")  # a threat, which this file lets the app edit: its form takes typing
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        title = app.screen.query_one("#field-title", FieldEditor)
+        assert not title.disabled and not app.screen.query(".read-only-reason")
+    assert path.read_text(encoding="utf-8") == text

@@ -704,8 +704,13 @@ class TmtuiApp(App[int]):
         self.new_record_of(main.active_pane.list_for_new().kind)
 
     def new_record_of(self, kind: str) -> None:
-        """The form of a new record; a review is recorded at once, with today's figures."""
+        """The form of a new record; a review is recorded at once, with today's figures. A kind this file lets
+        tmtui read but not edit gets no form to type into, only the reason."""
         if self.session is None:
+            return
+        reason = self.session.read_only_reason(kind)
+        if reason is not None:
+            self.notify(reason, title="Not added", severity="error", timeout=10)
             return
         if kind == "reviews":
             self.record_review()

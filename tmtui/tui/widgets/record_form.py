@@ -49,6 +49,7 @@ class RecordForm(VerticalScroll):
         self.record_id = record_id
         self.preset = dict(preset or {})
         self.record_type = System if kind == SYSTEM else RECORD_TYPE_BY_KIND[kind]
+        self.read_only_reason: str | None = None
         self._conflicts_asked = 0
         self.conflicts_raised: list[FieldConflict] = []  # a hang-up rescues the typing of those left unanswered
 
@@ -68,6 +69,11 @@ class RecordForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         model = self.session.model
+        # A kind this file lets tmtui read but not edit: said first, and no field takes typing that would be refused
+        # (and so lost) when it is left.
+        self.read_only_reason = self.session.read_only_reason(self.kind)
+        if self.read_only_reason is not None:
+            yield Static(literal(f"Read-only here: {self.read_only_reason}"), classes="read-only-reason")
         for spec in field_specs(self.record_type):
             if spec.key == "id":
                 continue
@@ -80,6 +86,10 @@ class RecordForm(VerticalScroll):
         return []
 
     def on_mount(self) -> None:
+        if self.read_only_reason is not None:
+            for editor in self.query(FieldEditor):
+                if editor.spec is not LINKED_MITIGATIONS:  # a link is written in the mitigation
+                    editor.disabled = True
         self.refresh_from_model()
 
     def flush(self) -> bool:
