@@ -271,7 +271,7 @@ def _instructions(command: list[str], environment: dict[str, str]) -> int:
 def ui_figures(path: Path, threats: int, repeat: int) -> None:
     """The app's first paint with the model's rows on screen, beside a bare Textual app showing a DataTable of as
     many rows, alternating in the same run (`bench_app.py`, which also times the app's edits)."""
-    from bench_app import first_paints
+    from bench_app import first_paint_figures
 
     with tempfile.TemporaryDirectory() as home:
         # the app's recent models and settings go to a throwaway folder, never the user's own
@@ -279,23 +279,13 @@ def ui_figures(path: Path, threats: int, repeat: int) -> None:
         saved = {name: os.environ.get(name) for name in names}
         os.environ.update({name: str(Path(home) / name.lower()) for name in saved})
         try:
-            paints = first_paints(path, threats, repeat if threats <= 1000 else max(3, repeat // 2))
+            first_paint_figures(path, threats, repeat, label="app: first paint")
         finally:
             for name, value in saved.items():
                 if value is None:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-    app_ms, bare_ms = paints["frame"]
-    ratio = app_ms / bare_ms
-    row(
-        "app: first paint, threats on screen",
-        f"{app_ms:.0f} ms",
-        f"≤ 1.5× ({ratio:.2f}×) {'met' if ratio <= 1.5 else 'NOT MET'}",
-        f"{bare_ms:.0f} ms (bare DataTable)",
-    )
-    app_ms, bare_ms = paints["idle"]
-    row("  and until idle after it", f"{app_ms:.0f} ms", f"printed ({app_ms / bare_ms:.2f}×)", f"{bare_ms:.0f} ms")
 
 
 def main() -> None:

@@ -306,19 +306,24 @@ def first_paints(path: Path, threats: int, repeat: int) -> dict[str, tuple[float
     }
 
 
-def figures(path: Path, threats: int, repeat: int) -> None:
-    paint_repeat = repeat if threats <= 1000 else max(3, repeat // 2)
-    paints = first_paints(path, threats, paint_repeat)
+def first_paint_figures(path: Path, threats: int, repeat: int, label: str = "first paint") -> None:
+    """Print the first paint beside the floor and its target, and the idle figure after it (bench.py prints them
+    too)."""
+    paints = first_paints(path, threats, repeat if threats <= 1000 else max(3, repeat // 2))
     app_ms, bare_ms = paints["frame"]
     ratio = app_ms / bare_ms
     row(
-        "first paint, threats on screen",
+        f"{label}, threats on screen",
         f"{app_ms:.0f} ms",
         f"≤ 1.5× ({ratio:.2f}×) {'met' if ratio <= 1.5 else 'NOT MET'}",
         f"{bare_ms:.0f} ms (bare DataTable)",
     )
     app_ms, bare_ms = paints["idle"]
     row("  and until idle after it", f"{app_ms:.0f} ms", f"printed ({app_ms / bare_ms:.2f}×)", f"{bare_ms:.0f} ms")
+
+
+def figures(path: Path, threats: int, repeat: int) -> None:
+    first_paint_figures(path, threats, repeat)
     # the first edit of a session also backs the file up; the figures are of the edits after it
     times = {what: statistics.median(ms[1:]) for what, ms in asyncio.run(edits(path, threats, repeat + 1)).items()}
     row("one field edit, UI thread (sync)", f"{times['busy']:.2f} ms", verdict(times["busy"], 16))
