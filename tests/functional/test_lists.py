@@ -337,3 +337,15 @@ async def test_editing_the_only_threat_shows_the_new_title_in_the_list(tmp_path:
         table = app.screen.query_one("#pane-2 RecordList").table
         assert [str(cell) for cell in table.get_row_at(0)][1:3] == ["T1", "New title"]
         await app.workers.wait_for_complete()
+
+
+async def test_home_and_end_go_to_the_first_and_last_record_of_a_list(model_file: Path) -> None:
+    async with make_app(model_file).run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#threats", RecordList).table
+        await pilot.press("end")
+        assert table.selected_id == shown_ids(app, "threats")[-1] != shown_ids(app, "threats")[0]
+        await pilot.press("home")
+        assert table.selected_id == shown_ids(app, "threats")[0]

@@ -30,6 +30,8 @@ KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("edit", "enter", "edit_record", "Edit", "Records", scope="list"),
     KeyAction("delete", "delete,backspace", "delete_record", "Delete", "Records", scope="list"),
     KeyAction("filter", "slash", "filter", "Filter", "Records", scope="list"),
+    KeyAction("first", "home", "scroll_top", "First record", "Records", scope="list", show=False),
+    KeyAction("last", "end", "scroll_bottom", "Last record", "Records", scope="list", show=False),
     KeyAction("filter-pick", "slash", "filter", "Filter", "Editing", scope="pick-list"),
     KeyAction("pick-from-filter", "down", "to_list", "To the list", "Editing", scope="pick-list", show=False),
     KeyAction("filter-end", "escape", "end_filter", "End filter", "Records", scope="filter"),
@@ -114,6 +116,8 @@ NAMED_KEYS = {
     "down": "↓",
     "pageup": "PgUp",
     "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
 }
 
 
