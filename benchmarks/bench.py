@@ -271,21 +271,10 @@ def _instructions(command: list[str], environment: dict[str, str]) -> int:
 def ui_figures(path: Path, threats: int, repeat: int) -> None:
     """The app's first paint with the model's rows on screen, beside a bare Textual app showing a DataTable of as
     many rows, alternating in the same run (`bench_app.py`, which also times the app's edits)."""
-    from bench_app import first_paint_figures
+    from bench_app import first_paint_figures, throwaway_state
 
-    with tempfile.TemporaryDirectory() as home:
-        # the app's recent models and settings go to a throwaway folder, never the user's own
-        names = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
-        saved = {name: os.environ.get(name) for name in names}
-        os.environ.update({name: str(Path(home) / name.lower()) for name in saved})
-        try:
-            first_paint_figures(path, threats, repeat, label="app: first paint")
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    with throwaway_state():
+        first_paint_figures(path, threats, repeat, label="app: first paint")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import os
 import platform
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,8 +115,9 @@ async def app_first_paint(path: Path, threats: int) -> tuple[float, float]:
 
     def threats_shown() -> bool:
         table = threats_table(app)
-        in_view = table is not None and app.screen.query_one(TabbedContent).active == "tab-2"
-        return in_view and table is not None and table.row_count == threats
+        if table is None:
+            return False
+        return table.row_count == threats and app.screen.query_one(TabbedContent).active == "tab-2"
 
     frame = first_frame_with(app, threats_shown)
     async with app.run_test(size=SIZE) as pilot:
@@ -341,21 +343,36 @@ def figures(path: Path, threats: int, repeat: int) -> None:
         row(f"resident size after {EDITS} edits", f"{app_mib:.0f} MiB", "printed", f"{bare_mib:.0f} MiB (bare)")
 
 
+@contextlib.contextmanager
+def throwaway_state() -> Iterator[Path]:
+    """A folder for the block's time that the app's backups, settings and recent files go to: never the user's
+    own (bench.py runs the app too)."""
+    names = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+    saved = {name: os.environ.get(name) for name in names}
+    with tempfile.TemporaryDirectory() as home:
+        os.environ.update({name: str(Path(home) / name.lower()) for name in names})
+        try:
+            yield Path(home)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threats", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home:
-        # the app's backups, settings and recent files go to a throwaway folder, never the user's own
-        for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-            os.environ[variable] = str(Path(home) / variable.lower())
+    with throwaway_state() as home:
         print(
             f"python {platform.python_version()} on {platform.platform()}, {platform.processor() or platform.machine()}"
             f", {os.cpu_count()} cores; medians of {arguments.repeat} runs (first paint at 5,000: at least 3)"
         )
         for threats in arguments.threats:
-            path = Path(home) / f"threatmodel-{threats}.toml"
+            path = home / f"threatmodel-{threats}.toml"
             path.write_text(generate(threats), encoding="utf-8")
             print(f"\n{threats} threats, {path.stat().st_size / 1024:.0f} KiB")
             figures(path, threats, arguments.repeat)
