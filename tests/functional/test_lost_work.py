@@ -473,13 +473,18 @@ def slow_model_app(tmp_path: Path, monkeypatch) -> tuple[TmtuiApp, threading.Eve
     return make_app(path), release
 
 
-async def quit_while_reading(app: TmtuiApp, pilot, release: threading.Event) -> bool:
-    """Whether the app quit before the read was let end (then it is let end)."""
-    for _ in range(50):
+async def quits_within(app: TmtuiApp, pilot, seconds: float) -> bool:
+    """Whether the app quits within `seconds`, looked at every 20 ms."""
+    for _ in range(round(seconds / 0.02)):
         if app.return_code is not None:
             break
         await pilot.pause(0.02)
-    quit_early = app.return_code is not None and not release.is_set()
+    return app.return_code is not None
+
+
+async def quit_while_reading(app: TmtuiApp, pilot, release: threading.Event) -> bool:
+    """Whether the app quit before the read was let end (then it is let end)."""
+    quit_early = await quits_within(app, pilot, 1) and not release.is_set()
     release.set()
     return quit_early
 
@@ -498,11 +503,7 @@ async def test_ctrl_q_typed_ahead_quits_after_the_keys_before_it_and_saves_what_
         burst(app, ["2", "enter", "ctrl+u", *"Typed then quit", "ctrl+q"])
         assert not await quit_while_reading(app, pilot, release)
         assert [n.title for n in app._notifications] == ["Quit"]
-        for _ in range(500):
-            if app.return_code is not None:
-                break
-            await pilot.pause(0.02)
-        assert app.return_code is not None
+        assert await quits_within(app, pilot, 10)
     titles = [t["title"] for t in tomllib.loads(app.model_path.read_text(encoding="utf-8"))["threats"]]
     assert "Typed then quit" in titles
 
@@ -523,11 +524,7 @@ async def test_a_quit_typed_ahead_of_a_model_that_does_not_open_still_quits(tmp_
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         burst(app, ["2", "enter", *"xyz", "ctrl+q"])
-        for _ in range(500):
-            if app.return_code is not None:
-                break
-            await pilot.pause(0.02)
-        assert app.return_code is not None
+        assert await quits_within(app, pilot, 10)
     assert path.read_bytes() == before
 
 
