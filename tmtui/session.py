@@ -119,8 +119,9 @@ class Session:
         self._one_step = False  # inside `one_step`: the edits join the change it records
 
     @classmethod
-    def open(cls, path: Path) -> Session:
-        return cls(Document.open(path))
+    def open(cls, path: Path, *, quick: bool = False) -> Session:
+        """`quick`: the file is read for display by `quick_read` where it can (see `Document`)."""
+        return cls(Document.open(path, quick=quick))
 
     @property
     def path(self) -> Path:

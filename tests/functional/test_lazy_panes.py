@@ -132,9 +132,9 @@ async def test_a_read_that_takes_longer_than_the_delay_shows_the_loading_screen_
     read_may_end = threading.Event()
     read = TmtuiApp._read_session
 
-    def slow_read(app: TmtuiApp):
+    def slow_read(app: TmtuiApp, quick: bool):
         read_may_end.wait(timeout=30)
-        return read(app)
+        return read(app, quick)
 
     monkeypatch.setattr(TmtuiApp, "_read_session", slow_read)
     app = large_model_app(tmp_path, monkeypatch, 0.05)

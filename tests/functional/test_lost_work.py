@@ -463,9 +463,9 @@ def slow_model_app(tmp_path: Path, monkeypatch) -> tuple[TmtuiApp, threading.Eve
     release = threading.Event()
     real_open = Session.open.__func__  # type: ignore[attr-defined]
 
-    def slow_open(cls: type[Session], path: Path) -> Session:
+    def slow_open(cls: type[Session], path: Path, quick: bool = False) -> Session:
         release.wait(10)
-        return real_open(cls, path)
+        return real_open(cls, path, quick=quick)
 
     monkeypatch.setattr(Session, "open", classmethod(slow_open))
     path = tmp_path / "big.toml"

@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from tmtui.document.quick import quick_read, same_data
 from tmtui.document.read import parse_data
 from tmtui.document.save import DiskChangedError, write_atomically
 from tmtui.document.segments import ScanError, Segment, banner_end, split
@@ -176,11 +177,21 @@ class Document:
     """One model file being edited. Every edit goes through `set_field`, `add_record`, `delete_record`,
     `move_record`; `save` writes only when something changed."""
 
-    def __init__(self, source: Source, path: Path | None = None, disk_hash: str | None = None) -> None:
-        data, syntax_error = parse_data(source, path)
+    def __init__(
+        self, source: Source, path: Path | None = None, disk_hash: str | None = None, *, quick: bool = False
+    ) -> None:
+        """`quick`: read the file with `quick_read` where it can, for a first screen that comes sooner; `tomllib`
+        reads it again before the first edit (`prepare_edits`), and should the two differ nothing is edited
+        (`misread`)."""
+        data = quick_read(source.text) if quick else None
+        # read by `quick_read`, not yet compared with what tomllib reads
+        self._unverified = data is not None
+        self.misread = False  # the quick read differed from tomllib's: every kind is read-only
         if data is None:
-            assert syntax_error is not None
-            raise ModelSyntaxError(path, syntax_error)
+            data, syntax_error = parse_data(source, path)
+            if data is None:
+                assert syntax_error is not None
+                raise ModelSyntaxError(path, syntax_error)
         try:
             opened = model_from_data(data)  # kept: the first screen shows this model, built once
         except SchemaTooNewError as error:
@@ -226,16 +237,25 @@ class Document:
         # all made afresh: a cut that stopped part way (an error, an interrupt) is retried from nothing
         self._cut_where, self._cut_problems, self._cut_issued = {}, {}, {}
         text = self.source.text
-        try:
-            cut = split(text, data=self._data)
-        except ScanError as error:  # the file parsed, so a scanner bug: refuse every edit rather than guess
-            problem = f"tmtui cannot tell where each record is written ({error}); the file is read-only"
-            self._cut_segments = [Segment(text), Segment("")]
-            self._cut_problems = {kind: problem for kind in [SYSTEM, *RECORD_TYPE_BY_KIND]}
+        if self._unverified:
+            self.misread = not _read_alike(text, self._data)
+            self._unverified = False
+        if self.misread:  # the data shown may not be the file's: the app reads it again in full
+            self._refuse_edits("tmtui's quick read of the file differs from its full read (a bug in tmtui)")
         else:
-            self._cut_segments = [Segment(cut.preamble), *cut.segments, Segment(cut.closing)]
-            self._assign_records()
+            try:
+                cut = split(text, data=self._data)
+            except ScanError as error:  # the file parsed, so a scanner bug: refuse every edit rather than guess
+                self._refuse_edits(f"tmtui cannot tell where each record is written ({error})")
+            else:
+                self._cut_segments = [Segment(cut.preamble), *cut.segments, Segment(cut.closing)]
+                self._assign_records()
         self._note_ids()
+
+    def _refuse_edits(self, why: str) -> None:
+        self._cut_segments = [Segment(self.source.text), Segment("")]
+        problem = f"{why}; the file is read-only"
+        self._cut_problems = {kind: problem for kind in [SYSTEM, *RECORD_TYPE_BY_KIND]}
 
     # The cut, made first by whichever asks: `_cut` fills what these return.
     @property
@@ -295,9 +315,9 @@ class Document:
     # ---- opening ---------------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path) -> Document:
+    def open(cls, path: Path, *, quick: bool = False) -> Document:
         source, digest = read_source(path)
-        return cls(source, path, digest)
+        return cls(source, path, digest, quick=quick)
 
     @classmethod
     def from_text(cls, text: str, path: Path | None = None) -> Document:
@@ -905,6 +925,14 @@ def _check(old: tuple[Segment, ...], new: list[Segment]) -> None:
     others_new = [s.text for s in new if s.row is None]
     if others_old != others_new and [_loads(t) for t in others_old] != [_loads(t) for t in others_new]:
         raise DocumentError("the edit would change other tables of the file; nothing changed")
+
+
+def _read_alike(text: str, data: dict[str, Any]) -> bool:
+    """Whether tomllib reads `text` as exactly `data`."""
+    try:
+        return same_data(tomllib.loads(text), data)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return False
 
 
 def _loads(text: str) -> Any:

@@ -186,8 +186,9 @@ class TmtuiApp(App[int]):
     def on_unmount(self) -> None:
         gc.unfreeze()  # what was held since the model was opened is collected as usual again
 
-    def open_model(self, first: bool = False) -> None:
-        """Open the model: at once when it is small, on a worker behind a loading screen when it is large."""
+    def open_model(self, first: bool = False, quick: bool = True) -> None:
+        """Open the model: at once when it is small, on a worker behind a loading screen when it is large.
+        `quick=False`: read with tomllib alone, when the quick read proved wrong."""
         show = self.push_screen if first else self.switch_screen
         try:
             size = self.model_path.stat().st_size
@@ -199,16 +200,16 @@ class TmtuiApp(App[int]):
                 self._loading_timer = self.set_timer(LOADING_SCREEN_DELAY, partial(self.push_screen, loading))
             else:
                 show(loading)
-            self.read_in_background()
+            self.read_in_background(quick)
         else:
-            self._show_opened(self._read_session(), show)
+            self._show_opened(self._read_session(quick), show)
 
-    def _read_session(self) -> Session | Exception:
+    def _read_session(self, quick: bool) -> Session | Exception:
         # Reading makes the whole model at once, none of it garbage: a collection in between would only walk it.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            session = Session.open(self.model_path)
+            session = Session.open(self.model_path, quick=quick)
             session.findings  # noqa: B018 -- the model and its validation, built here rather than by the first screen
             if not self._opened_once:
                 # held for good, as `_show_opened` says: frozen here, or the first collection after the read
@@ -222,8 +223,8 @@ class TmtuiApp(App[int]):
                 gc.enable()
 
     @work(thread=True, exclusive=True, group="open")
-    def read_in_background(self) -> None:
-        result = self._read_session()
+    def read_in_background(self, quick: bool) -> None:
+        result = self._read_session(quick)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._show_read, result)
 
@@ -249,6 +250,16 @@ class TmtuiApp(App[int]):
 
     def _tell_read_only(self, session: Session) -> None:
         if session is not self.session:
+            return
+        if session.document.misread:
+            self.notify(
+                "The quick first read of this file differed from the full read, which is shown now. "
+                "Please report this bug in tmtui.",
+                title="Read again",
+                severity="warning",
+                timeout=15,
+            )
+            self.open_model(quick=False)
             return
         for kind, reason in session.document.read_only_kinds.items():
             self.notify(f"{kind} can be read but not edited here: {reason}", title="Read-only", timeout=15)
