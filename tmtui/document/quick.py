@@ -60,9 +60,10 @@ def quick_read(text: str) -> dict[str, Any] | None:
     table = root
     arrays: set[str] = set()  # names made by [[name]]: the only lists a header may add to
     position = 0
-    for match in _STATEMENT.finditer(text):
-        if match.start() != position:  # something in between that is not a statement read here
-            return None
+    statement = _STATEMENT.match
+    # matched where the last statement ended, never searched for: a search would try every later position and,
+    # in a file made to, take time in the square of its size
+    while (match := statement(text, position)) is not None:
         position = match.end()
         what = match.lastindex or 0  # the group of the statement's header name or value
         if what == _PLAIN:
@@ -115,7 +116,7 @@ def quick_read(text: str) -> dict[str, Any] | None:
                 except ValueError:  # no such day: tomllib says where
                     return None
             table[key] = value
-    if _END.match(text, position) is None:
+    if _END.match(text, position) is None:  # something not read here
         return None
     return root
 
