@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -296,3 +297,25 @@ def test_a_file_outside_the_quick_part_is_read_by_tomllib_alone() -> None:
     assert not document._unverified
     document.prepare_edits()
     assert not document.misread
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a = """' + "x" * 200_000 + '"""\n',
+        "a = '''" + "x" * 200_000 + "'''\n",
+        'a = "' + "x\\n" * 100_000 + '"\n',
+        "\n" * 200_000 + "a = 1\n",
+        "a = [" + '"x",' * 50_000 + "]\n",
+    ],
+    ids=["multi-line", "multi-line literal", "escaped", "blank lines", "strings"],
+)
+def test_a_long_value_is_read_without_memory_for_each_character(text: str) -> None:
+    # a repeat that may give back keeps some 300 bytes per character: gigabytes for a file near the size limit
+    tracemalloc.start()
+    try:
+        assert quick_read(text) is not None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * len(text) + 2_000_000

@@ -18,11 +18,14 @@ from typing import Any
 
 _WS = r"[ \t]*"
 _COMMENT = r"(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"  # TOML forbids control characters but tab in comments
-_BLANK_LINES = rf"(?:{_WS}{_COMMENT}\n)*"
+_BLANK_LINES = rf"(?:{_WS}{_COMMENT}\n)*+"
 _NAME = r"[A-Za-z0-9_-]+"
 # Only the escapes JSON and TOML write alike; `\u`, `\U` and an escaped line end are left to tomllib.
-_BASIC = r'"(?:[^"\\\x00-\x1f\x7f]|\\[btnfr"\\])*"'
+_BASIC = r'"(?:[^"\\\x00-\x1f\x7f]|\\[btnfr"\\])*+"'
 _ARRAY_SPACE = r"[ \t\n]*"  # no comments inside an array: its strings are found again by `_STRING`
+# Repeats whose body is more than one character class are possessive (`*+`): giving back a repetition can never
+# lead to a match here, and a repeat that may give back keeps a record of every one, some 300 bytes a character
+# of a long string (gigabytes for a file near the 50 MB limit).
 
 _STATEMENT = re.compile(
     rf"{_BLANK_LINES}{_WS}(?:"
@@ -32,9 +35,9 @@ _STATEMENT = re.compile(
     rf"|({_NAME}){_WS}={_WS}(?:"  # 5: key =
     r'"([^"\\\x00-\x1f\x7f]*)"'  # 6: a string without escapes
     rf"|({_BASIC})"  # 7: a string with escapes
-    rf"|(\[{_ARRAY_SPACE}(?:{_BASIC}{_ARRAY_SPACE},{_ARRAY_SPACE})*(?:{_BASIC}{_ARRAY_SPACE})?\])"  # 8: strings
-    r'|"""\n?((?:[^"\\\x00-\x08\x0b-\x1f\x7f]|\\[btnfr"\\]|"(?!""))*)"""'  # 9: multi-line string
-    r"|'''\n?((?:[^'\x00-\x08\x0b-\x1f\x7f]|'(?!''))*)'''"  # 10: multi-line literal string
+    rf"|(\[{_ARRAY_SPACE}(?:{_BASIC}{_ARRAY_SPACE},{_ARRAY_SPACE})*+(?:{_BASIC}{_ARRAY_SPACE})?\])"  # 8: strings
+    r'|"""\n?((?:[^"\\\x00-\x08\x0b-\x1f\x7f]|\\[btnfr"\\]|"(?!""))*+)"""'  # 9: multi-line string
+    r"|'''\n?((?:[^'\x00-\x08\x0b-\x1f\x7f]|'(?!''))*+)'''"  # 10: multi-line literal string
     r"|'([^'\x00-\x08\x0a-\x1f\x7f]*)'"  # 11: literal string
     r"|([+-]?(?:0|[1-9][0-9]{0,17}))"  # 12: an integer well inside 64 bits
     r"|(true|false)"  # 13
