@@ -1,13 +1,14 @@
 """The editable document: the file's text as segments (one block of lines per record, see `segments`), edited by
 record id and key.
 
-Opening reads the whole file with `tomllib`, and no tomlkit. The file is cut into segments before the first edit
-(or ahead of it, on a worker: `prepare_edits`). An edit parses only the segment it changes with tomlkit, edits it
-keeping every comment and style, renders it and splices it back, so every other byte stays as read. Beside the text
-the document keeps the plain data (`data`), changed by the same edits, and three guards keep a scanner or tomlkit
-bug off the disk: when the file is cut the records the scan found must be the records tomllib read; each edited
-segment must read back as exactly its record; and a save reads the whole output back with `tomllib` and refuses to
-write unless it equals the intended data.
+Opening reads the whole file with `tomllib`, and no tomlkit; the app's opening uses `quick_read` where it can, and
+`tomllib` then reads the file again before the first edit, which stops every edit if the two differ. The file is cut
+into segments before the first edit (or ahead of it, on a worker: `prepare_edits`). An edit parses only the segment
+it changes with tomlkit, edits it keeping every comment and style, renders it and splices it back, so every other
+byte stays as read. Beside the text the document keeps the plain data (`data`), changed by the same edits, and three
+guards keep a scanner or tomlkit bug off the disk: when the file is cut the records the scan found must be the
+records tomllib read; each edited segment must read back as exactly its record; and a save reads the whole output
+back with `tomllib` and refuses to write unless it equals the intended data.
 """
 
 from __future__ import annotations
