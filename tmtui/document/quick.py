@@ -69,7 +69,7 @@ def quick_read(text: str) -> dict[str, Any] | None:
     while (match := statement(text, position)) is not None:
         position = match.end()
         what = match.lastindex or 0  # the group of the statement's header name or value
-        if what == _PLAIN:
+        if what == _PLAIN:  # most statements: taken before the headers and the values that need converting
             key = match[5]
             if key in table:
                 return None
